@@ -105,10 +105,12 @@ class [[nodiscard]] Result {
 #define CORDON_CONCAT_INNER_(a, b) a##b
 #define CORDON_CONCAT_(a, b) CORDON_CONCAT_INNER_(a, b)
 
-#define CORDON_RETURN_IF_ERROR(expr)            \
+#define CORDON_RETURN_IF_ERROR(expr) \
+  CORDON_RETURN_IF_ERROR_IMPL_(CORDON_CONCAT_(cordon_status_, __COUNTER__), expr)
+#define CORDON_RETURN_IF_ERROR_IMPL_(tmp, expr) \
   do {                                          \
-    ::cordon::Status cordon_status_ = (expr);   \
-    if (!cordon_status_.ok()) return cordon_status_; \
+    ::cordon::Status tmp = (expr);              \
+    if (!tmp.ok()) return tmp;                  \
   } while (false)
 
 #define CORDON_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
@@ -117,4 +119,4 @@ class [[nodiscard]] Result {
   lhs = std::move(tmp).value()
 
 #define CORDON_ASSIGN_OR_RETURN(lhs, expr) \
-  CORDON_ASSIGN_OR_RETURN_IMPL_(CORDON_CONCAT_(cordon_result_, __LINE__), lhs, expr)
+  CORDON_ASSIGN_OR_RETURN_IMPL_(CORDON_CONCAT_(cordon_result_, __COUNTER__), lhs, expr)

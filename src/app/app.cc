@@ -1,0 +1,49 @@
+#include "app/app.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "auth/routes.h"
+#include "people/routes.h"
+#include "regions/routes.h"
+
+namespace cordon::app {
+
+Result<std::unique_ptr<App>> App::Open(const Config& config) {
+  std::unique_ptr<App> app(new App());
+  app->config_ = config;
+  CORDON_ASSIGN_OR_RETURN(app->offset_, base::ParseUtcOffset(config.utc_offset));
+  std::string url = config.db_url;
+  if (url.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);
+    if (ec) {
+      return Unavailable("cannot create the data directory " + config.data_dir + ": " +
+                         ec.message());
+    }
+    // Personal data lives here: only the service's user may enter.
+    ::chmod(config.data_dir.c_str(), 0700);
+    url = "sqlite:" + config.data_dir + "/cordon.db";
+  }
+  store::OpenOptions options;
+  options.readers = 8;
+  CORDON_ASSIGN_OR_RETURN(app->db_, store::Open(url, options));
+  CORDON_RETURN_IF_ERROR(store::Migrate(*app->db_));
+  app->audit_ = std::make_unique<auth::AuditLog>(*app->db_, app->clock_);
+  app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->audit_, app->clock_);
+  app->regions_ = std::make_unique<regions::RegionService>(*app->db_, *app->audit_);
+  app->people_ = std::make_unique<people::PeopleService>(*app->db_, *app->audit_, app->clock_,
+                                                         app->offset_);
+  return app;
+}
+
+http::Server& App::BuildServer() {
+  server_ = std::make_unique<http::Server>(config_.http, *auth_, *db_);
+  auth::RegisterRoutes(*server_, *auth_, *audit_, config_.http.secure_cookie);
+  regions::RegisterRoutes(*server_, *regions_);
+  people::RegisterRoutes(*server_, *people_);
+  return *server_;
+}
+
+}  // namespace cordon::app

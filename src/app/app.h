@@ -1,0 +1,54 @@
+// The running program: configuration, the database, the services and the HTTP server, wired
+// together once. Commands of the command line are functions over it.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "auth/audit_log.h"
+#include "auth/service.h"
+#include "base/local_time.h"
+#include "http/server.h"
+#include "people/service.h"
+#include "regions/service.h"
+#include "store/database.h"
+
+namespace cordon::app {
+
+struct Config {
+  std::string data_dir = "data";
+  std::string db_url;  // default: sqlite:<data_dir>/cordon.db
+  std::string utc_offset = "+08:00";
+  http::ServerOptions http;
+};
+
+class App {
+ public:
+  // Creates the data directory if missing, opens and migrates the database.
+  static Result<std::unique_ptr<App>> Open(const Config& config);
+
+  store::Database& db() { return *db_; }
+  auth::AuditLog& audit() { return *audit_; }
+  auth::AuthService& auth() { return *auth_; }
+  const base::Clock& clock() const { return clock_; }
+  const Config& config() const { return config_; }
+
+  // Builds the server with every route. Call once.
+  http::Server& BuildServer();
+
+ private:
+  App() = default;
+
+  Config config_;
+  base::SystemClock clock_;
+  base::UtcOffset offset_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<auth::AuditLog> audit_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<regions::RegionService> regions_;
+  std::unique_ptr<people::PeopleService> people_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace cordon::app

@@ -1,0 +1,86 @@
+// The audit trail (security.md C1-C4): append-only, hash-chained, holding identifiers only.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "auth/model.h"
+#include "base/local_time.h"
+#include "store/database.h"
+
+namespace cordon::auth {
+
+struct AuditEntry {
+  std::string action;       // "people.get", "people.reveal", "session.login", "authz_denied"
+  std::string object_type;  // "person", "region", "user", "session"
+  std::string object_id;    // identifiers only: ids, codes, never names or numbers
+  std::string outcome = "ok";
+  std::string reason;       // the user's stated reason, for reveals
+  std::string fields;       // comma-separated field names revealed or changed
+};
+
+struct AuditRecord {
+  std::int64_t id = 0;
+  std::int64_t at = 0;
+  std::string actor;
+  std::string role;
+  std::string scope;
+  AuditEntry entry;
+  std::string request_id;
+  std::string ip;
+  std::string prev_hash;
+  std::string hash;
+};
+
+struct AuditQuery {
+  std::int64_t after = 0;  // keyset cursor: entries with id > after
+  int limit = 50;
+  std::string actor;       // optional filters
+  std::string action;
+  std::string object_id;
+};
+
+class AuditLog {
+ public:
+  AuditLog(store::Database& db, const base::Clock& clock) : db_(db), clock_(clock) {}
+
+  // Appends inside the caller's write transaction, so that the change and its audit row commit
+  // or roll back together.
+  Status Append(store::Session& session, const Principal& who, const AuditEntry& entry);
+
+  // Appends in a transaction of its own and returns once the row is durable; used for reads,
+  // which must be audited before the response. Concurrent callers share one commit (group
+  // commit), so audited reads cost one fsync per batch, not per request. Thread-safe.
+  Status Record(const Principal& who, const AuditEntry& entry);
+
+  Result<std::vector<AuditRecord>> List(const AuditQuery& query);
+
+  // Recomputes the chain. Returns the id of the first row whose hash or link is wrong, or 0.
+  Result<std::int64_t> Verify();
+
+ private:
+  struct Pending {
+    Principal who;
+    AuditEntry entry;
+    bool done = false;
+    Status status;
+  };
+
+  store::Database& db_;
+  const base::Clock& clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::shared_ptr<Pending>> queue_;
+  bool flushing_ = false;
+};
+
+// The hash of a row given its predecessor's hash: SHA-256 over a length-prefixed encoding of
+// every column, so that no two different rows encode alike.
+std::string AuditHash(const AuditRecord& record);
+
+}  // namespace cordon::auth

@@ -1,0 +1,50 @@
+// Users, roles and the principal a request acts as.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace cordon::auth {
+
+// domain.md section 1.
+enum class Role {
+  kAdmin,
+  kCommander,
+  kEpidemiologist,
+  kSiteManager,
+  kGridWorker,
+  kTesting,
+  kLogistics,
+  kInspector,
+  kAuditor,
+};
+
+// Functions a role may perform; jurisdiction is a separate, orthogonal check.
+enum class Permission {
+  kPeopleRead,
+  kPeopleWrite,
+  kPeopleReveal,
+  kRegionsRead,
+  kAuditRead,
+  kUsersManage,
+};
+
+struct User {
+  std::int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kGridWorker;
+  std::string region_code;  // the jurisdiction node; empty means none (sees nothing)
+  bool disabled = false;
+};
+
+// Who is asking: the user, their jurisdiction's region path, and where the request came from.
+struct Principal {
+  User user;
+  std::string region_name;
+  std::string region_path;  // "/440100/440106/" or empty (fail closed)
+  std::string ip;
+  std::string request_id;
+};
+
+}  // namespace cordon::auth

@@ -1,0 +1,12 @@
+// HTTP: /api/v1/session (log in, who am I, log out, password) and /api/v1/audit.
+#pragma once
+
+#include "auth/audit_log.h"
+#include "auth/service.h"
+#include "http/server.h"
+
+namespace cordon::auth {
+
+void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bool secure_cookie);
+
+}  // namespace cordon::auth

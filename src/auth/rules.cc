@@ -1,0 +1,100 @@
+#include "auth/rules.h"
+
+#include <array>
+#include <utility>
+
+namespace cordon::auth {
+namespace {
+
+constexpr std::array<std::pair<Role, std::string_view>, 9> kRoleNames = {{
+    {Role::kAdmin, "admin"},
+    {Role::kCommander, "commander"},
+    {Role::kEpidemiologist, "epidemiologist"},
+    {Role::kSiteManager, "site_manager"},
+    {Role::kGridWorker, "grid_worker"},
+    {Role::kTesting, "testing"},
+    {Role::kLogistics, "logistics"},
+    {Role::kInspector, "inspector"},
+    {Role::kAuditor, "auditor"},
+}};
+
+std::size_t CodePoints(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string_view RoleName(Role role) {
+  for (const auto& [r, name] : kRoleNames) {
+    if (r == role) return name;
+  }
+  return "unknown";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (const auto& [r, n] : kRoleNames) {
+    if (n == name) return r;
+  }
+  return std::nullopt;
+}
+
+bool Can(Role role, Permission permission) {
+  switch (permission) {
+    case Permission::kRegionsRead:
+      return true;
+    case Permission::kAuditRead:
+      return role == Role::kAuditor || role == Role::kAdmin;
+    case Permission::kUsersManage:
+      return role == Role::kAdmin;
+    case Permission::kPeopleRead:
+    case Permission::kPeopleReveal:
+      // Auditors see the log and never person records; logistics and inspectors work with
+      // things and places, not people.
+      return role != Role::kAuditor && role != Role::kLogistics && role != Role::kInspector;
+    case Permission::kPeopleWrite:
+      return role == Role::kAdmin || role == Role::kEpidemiologist || role == Role::kGridWorker ||
+             role == Role::kSiteManager;
+  }
+  return false;
+}
+
+PathRange SubtreeRange(std::string_view path) {
+  if (path.empty()) return {};
+  std::string hi(path);
+  hi.back() = static_cast<char>(hi.back() + 1);  // '/' + 1 == '0': just past every descendant
+  return {std::string(path), std::move(hi)};
+}
+
+bool InSubtree(std::string_view path, std::string_view jurisdiction_path) {
+  return !jurisdiction_path.empty() && path.starts_with(jurisdiction_path);
+}
+
+bool IsLocked(const ThrottleState& state, std::int64_t now) { return state.locked_until > now; }
+
+ThrottleState AfterFailure(ThrottleState state, std::int64_t now, const ThrottlePolicy& policy) {
+  if (now - state.window_start >= policy.window_seconds) {
+    state.failures = 0;
+    state.window_start = now;
+  }
+  ++state.failures;
+  if (state.failures >= policy.max_failures) {
+    state.locked_until = now + policy.lock_seconds;
+    state.failures = 0;
+    state.window_start = now;
+  }
+  return state;
+}
+
+std::string PasswordProblem(std::string_view password, std::string_view username) {
+  std::size_t length = CodePoints(password);
+  if (length < 8) return "密码至少 8 个字符 (at least 8 characters)";
+  if (length > 128) return "密码最多 128 个字符 (at most 128 characters)";
+  if (password == username) return "密码不能与用户名相同 (must differ from the username)";
+  return {};
+}
+
+}  // namespace cordon::auth

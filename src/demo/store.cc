@@ -1,0 +1,98 @@
+#include "demo/store.h"
+
+#include <unordered_map>
+
+namespace cordon::demo {
+namespace {
+
+constexpr std::size_t kBatch = 50'000;  // rows per transaction: bounded memory, few fsyncs
+
+}  // namespace
+
+Result<bool> HasCity(store::Database& db) {
+  std::int64_t n = 0;
+  CORDON_RETURN_IF_ERROR(db.Read([&](store::Session& s) {
+    CORDON_ASSIGN_OR_RETURN(n, s.QueryInt("SELECT COUNT(*) FROM regions", {}));
+    return Status::Ok();
+  }));
+  return n > 0;
+}
+
+Status LoadCity(store::Database& db, const sim::City& city, std::int64_t now,
+                const std::function<void(const std::string&)>& progress) {
+  CORDON_ASSIGN_OR_RETURN(bool has, HasCity(db));
+  if (has) return AlreadyExists("the database already holds a city");
+
+  std::unordered_map<std::string, std::string> path_of;
+  path_of.reserve(city.regions.size());
+  CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) {
+    for (const auto& r : city.regions) {
+      std::string path = r.parent_code.empty() ? "/" : path_of.at(r.parent_code);
+      path += r.code + "/";
+      path_of[r.code] = path;
+      CORDON_RETURN_IF_ERROR(
+          s.Exec("INSERT INTO regions (code, parent_code, level, name, path, population, "
+                 "households, age_0_2, age_3_11, age_12_17, age_18_59, age_60_plus) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {r.code, r.parent_code.empty() ? store::Value{} : store::Value{r.parent_code},
+                  static_cast<std::int64_t>(r.level), r.name, path, r.population, r.households,
+                  r.age_bands[0], r.age_bands[1], r.age_bands[2], r.age_bands[3], r.age_bands[4]})
+              .status());
+      for (const auto& staff : r.staff) {
+        CORDON_RETURN_IF_ERROR(
+            s.Exec("INSERT INTO region_staff (region_code, name, role, phone) VALUES (?, ?, ?, ?)",
+                   {r.code, staff.name, staff.role, staff.phone})
+                .status());
+      }
+    }
+    return Status::Ok();
+  }));
+  progress("regions: " + std::to_string(city.regions.size()));
+
+  for (std::size_t start = 0; start < city.households.size(); start += kBatch) {
+    CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) {
+      for (std::size_t i = start; i < std::min(start + kBatch, city.households.size()); ++i) {
+        const auto& h = city.households[i];
+        CORDON_RETURN_IF_ERROR(
+            s.Exec("INSERT INTO households (id, region_code, address) VALUES (?, ?, ?)",
+                   {h.id, h.grid_code, h.address})
+                .status());
+      }
+      return Status::Ok();
+    }));
+  }
+  progress("households: " + std::to_string(city.households.size()));
+
+  for (std::size_t start = 0; start < city.people.size(); start += kBatch) {
+    CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) {
+      for (std::size_t i = start; i < std::min(start + kBatch, city.people.size()); ++i) {
+        const auto& p = city.people[i];
+        CORDON_RETURN_IF_ERROR(
+            s.Exec("INSERT INTO people (id_type, id_number, name, sex, birth_date, phone, "
+                   "address, household_id, region_code, region_path, version, created_at, "
+                   "updated_at) VALUES ('resident_id', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                   {p.id_number, p.name, std::string(1, p.sex), p.birth_date, p.phone, p.address,
+                    p.household, p.grid_code, path_of.at(p.grid_code), now, now})
+                .status());
+      }
+      return Status::Ok();
+    }));
+    progress("people: " + std::to_string(std::min(start + kBatch, city.people.size())) + " / " +
+             std::to_string(city.people.size()));
+  }
+
+  CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) {
+    for (const auto& v : city.venues) {
+      CORDON_RETURN_IF_ERROR(
+          s.Exec("INSERT INTO venues (code, name, type, lat, lon, region_code, region_path) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 {v.code, v.name, v.type, v.lat, v.lon, v.grid_code, path_of.at(v.grid_code)})
+              .status());
+    }
+    return Status::Ok();
+  }));
+  progress("venues: " + std::to_string(city.venues.size()));
+  return Status::Ok();
+}
+
+}  // namespace cordon::demo

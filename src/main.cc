@@ -1,0 +1,277 @@
+// cordon: the command line. Exit status 0 on success, 1 on a runtime failure, 2 on bad
+// arguments (api-contract.md).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app/app.h"
+#include "auth/password.h"
+#include "auth/rules.h"
+#include "demo/store.h"
+#include "sim/city.h"
+
+namespace {
+
+using cordon::Status;
+using cordon::app::App;
+using cordon::app::Config;
+
+int Fail(const Status& status) {
+  std::cerr << "cordon: " << status.message() << "\n";
+  for (const auto& d : status.details()) std::cerr << "  " << d.field << ": " << d.message << "\n";
+  return status.code() == cordon::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+std::string FindWebDir(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* env = std::getenv("CORDON_WEB_DIR"); env != nullptr) return env;
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  for (const auto& candidate : {exe.parent_path() / ".." / "web" / "dist",
+                                std::filesystem::path("web/dist")}) {
+    if (std::filesystem::exists(candidate / "index.html", ec)) return candidate.string();
+  }
+  return {};
+}
+
+int Serve(App& app, bool print_url) {
+  auto& server = app.BuildServer();
+  Status status = server.Listen(
+      [&](int port) {
+        std::cout << "listening on http://" << app.config().http.host << ":" << port << std::endl;
+        if (print_url && app.config().http.web_dir.empty()) {
+          std::cout << "(web UI not built: run `make web`)" << std::endl;
+        }
+      },
+      /*handle_signals=*/true);
+  if (!status.ok()) return Fail(status);
+  spdlog::info("stopped");
+  return 0;
+}
+
+std::string RandomPassword() {
+  // 16 characters from an unambiguous alphabet; the token generator is the CSPRNG.
+  static constexpr std::string_view kAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string hex = cordon::auth::NewToken();  // 32 random bytes as hex
+  std::string out;
+  for (std::size_t i = 0; i < 16; ++i) {
+    unsigned value = std::stoul(hex.substr(i * 2, 2), nullptr, 16);
+    out += kAlphabet[value % kAlphabet.size()];
+  }
+  return out;
+}
+
+
+Status CreateDemoUsers(App& app, const std::string& password, const cordon::sim::City& city) {
+  using cordon::auth::Role;
+  const std::string& city_code = city.regions.front().code;
+  std::string grid_code;
+  for (const auto& r : city.regions) {
+    if (r.level == cordon::sim::RegionLevel::kGrid) {
+      grid_code = r.code;
+      break;
+    }
+  }
+  struct Account {
+    const char* username;
+    const char* display_name;
+    Role role;
+    std::string region;
+  };
+  const Account accounts[] = {
+      {"admin", "系统管理员", Role::kAdmin, city_code},
+      {"commander", "指挥部值班", Role::kCommander, city_code},
+      {"grid_demo", "网格员（演示）", Role::kGridWorker, grid_code},
+      {"auditor", "审计员", Role::kAuditor, city_code},
+  };
+  for (const auto& a : accounts) {
+    cordon::auth::User user;
+    user.username = a.username;
+    user.display_name = a.display_name;
+    user.role = a.role;
+    user.region_code = a.region;
+    auto created = app.auth().AddUser(user, password);
+    if (!created.has_value()) return created.error();
+  }
+  return Status::Ok();
+}
+
+int Demo(Config config, std::int64_t population, std::uint64_t seed, bool generate_only) {
+  auto opened = App::Open(config);
+  if (!opened.has_value()) return Fail(opened.error());
+  App& app = **opened;
+  auto has_city = cordon::demo::HasCity(app.db());
+  if (!has_city.has_value()) return Fail(has_city.error());
+  const std::string password_file = config.data_dir + "/demo-password";
+  std::string password;
+  if (!*has_city) {
+    auto start = std::chrono::steady_clock::now();
+    std::cout << "generating a city of " << population << " people (seed " << seed << ")..."
+              << std::endl;
+    cordon::sim::CityOptions options;
+    options.population = population;
+    options.seed = seed;
+    auto city = cordon::sim::GenerateCity(options);
+    if (!city.has_value()) return Fail(city.error());
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   app.clock().Now().time_since_epoch())
+                   .count();
+    Status loaded = cordon::demo::LoadCity(app.db(), *city, now, [](const std::string& line) {
+      std::cout << "  " << line << std::endl;
+    });
+    if (!loaded.ok()) return Fail(loaded);
+    const char* env = std::getenv("CORDON_ADMIN_PASSWORD");
+    password = env != nullptr && *env != '\0' ? env : RandomPassword();
+    Status users = CreateDemoUsers(app, password, *city);
+    if (!users.ok()) return Fail(users);
+    {
+      std::ofstream out(password_file, std::ios::trunc);
+      out << password << "\n";
+    }
+    ::chmod(password_file.c_str(), 0600);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << "generated in " << seconds << " s" << std::endl;
+  } else {
+    std::ifstream in(password_file);
+    std::getline(in, password);
+  }
+  std::cout << "admin password: " << (password.empty() ? "(set when the city was generated)" : password)
+            << std::endl;
+  std::cout << "login: admin / commander / grid_demo / auditor, all with that password" << std::endl;
+  if (generate_only) return 0;
+  return Serve(app, true);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  CLI::App cli{"Cordon 疫情防控指挥平台: epidemic prevention and control command platform"};
+  cli.require_subcommand(1);
+  Config config;
+  std::string web_dir;
+  bool insecure_cookie = false;
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--data", config.data_dir, "data directory")->capture_default_str();
+    cmd->add_option("--db", config.db_url, "database URL: sqlite:PATH");
+    cmd->add_option("--utc-offset", config.utc_offset, "local time offset")->capture_default_str();
+  };
+  auto add_http = [&](CLI::App* cmd) {
+    cmd->add_option("--port", config.http.port, "port (0: any free port)")->capture_default_str();
+    cmd->add_option("--host", config.http.host, "address to listen on")->capture_default_str();
+    cmd->add_option("--threads", config.http.threads, "HTTP worker threads")->capture_default_str();
+    cmd->add_option("--web", web_dir, "built web UI directory (web/dist)");
+    cmd->add_flag("--insecure-cookie", insecure_cookie,
+                  "session cookie without Secure/__Host- (plain-HTTP test networks only)");
+  };
+
+  auto* serve = cli.add_subcommand("serve", "serve the API and the web UI");
+  add_common(serve);
+  add_http(serve);
+
+  std::int64_t population = 200'000;
+  std::uint64_t seed = 1;
+  bool generate_only = false;
+  auto* demo = cli.add_subcommand("demo", "generate a synthetic city if the data directory is empty, then serve");
+  add_common(demo);
+  add_http(demo);
+  demo->add_option("--population", population, "people in the city")->capture_default_str();
+  demo->add_option("--seed", seed, "random seed")->capture_default_str();
+  demo->add_flag("--generate-only", generate_only, "generate and exit without serving");
+
+  auto* user = cli.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add a user; the password is read from stdin");
+  add_common(user_add);
+  std::string username;
+  std::string role_name;
+  std::string region;
+  std::string display_name;
+  user_add->add_option("--username", username, "login name")->required();
+  user_add->add_option("--role", role_name, "admin, commander, epidemiologist, site_manager, grid_worker, testing, logistics, inspector, auditor")->required();
+  user_add->add_option("--region", region, "jurisdiction: a region code")->required();
+  user_add->add_option("--name", display_name, "display name");
+
+  auto* audit = cli.add_subcommand("audit", "the audit trail");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "verify the hash chain");
+  add_common(audit_verify);
+
+  auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
+  add_common(migrate);
+
+  auto* routes = cli.add_subcommand("routes", "print the HTTP routes (method and pattern)");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = cli.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  config.http.web_dir = FindWebDir(web_dir);
+  config.http.secure_cookie = !insecure_cookie;
+
+  if (*serve) {
+    auto app = App::Open(config);
+    if (!app.has_value()) return Fail(app.error());
+    return Serve(**app, true);
+  }
+  if (*demo) return Demo(config, population, seed, generate_only);
+  if (*user_add) {
+    auto role = cordon::auth::ParseRole(role_name);
+    if (!role) return Fail(cordon::FieldInvalid("role", "unknown role " + role_name));
+    std::string password;
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    auto app = App::Open(config);
+    if (!app.has_value()) return Fail(app.error());
+    cordon::auth::User u;
+    u.username = username;
+    u.display_name = display_name.empty() ? username : display_name;
+    u.role = *role;
+    u.region_code = region;
+    auto created = (*app)->auth().AddUser(u, password);
+    if (!created.has_value()) return Fail(created.error());
+    std::cout << "user " << created->username << " (id " << created->id << ") added" << std::endl;
+    return 0;
+  }
+  if (*audit_verify) {
+    auto app = App::Open(config);
+    if (!app.has_value()) return Fail(app.error());
+    auto broken = (*app)->audit().Verify();
+    if (!broken.has_value()) return Fail(broken.error());
+    if (*broken != 0) {
+      std::cout << "audit chain broken at entry " << *broken << std::endl;
+      return 1;
+    }
+    std::cout << "audit chain intact" << std::endl;
+    return 0;
+  }
+  if (*migrate) {
+    auto app = App::Open(config);
+    if (!app.has_value()) return Fail(app.error());
+    std::cout << "schema at version " << cordon::store::LatestMigration() << std::endl;
+    return 0;
+  }
+  if (*routes) {
+    config.data_dir = std::filesystem::temp_directory_path() / ("cordon-routes-" + std::to_string(::getpid()));
+    auto app = App::Open(config);
+    if (!app.has_value()) return Fail(app.error());
+    for (const auto& r : (*app)->BuildServer().Routes()) {
+      std::cout << r.method << " " << r.pattern << "\n";
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(config.data_dir, ec);
+    return 0;
+  }
+  return 2;
+}

@@ -1,0 +1,77 @@
+// The one database interface. Backends (sqlite/, later postgres/) implement it; nothing above
+// store/ knows which one runs. SQL written against it must be portable: `?` placeholders
+// (a backend rewrites them), INTEGER unix-second times, no backend-specific functions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/status.h"
+
+namespace cordon::store {
+
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+// One result row; valid only inside the callback that receives it.
+class Row {
+ public:
+  virtual ~Row() = default;
+  virtual int Columns() const = 0;
+  virtual bool IsNull(int column) const = 0;
+  virtual std::int64_t Int(int column) const = 0;
+  virtual double Real(int column) const = 0;
+  virtual std::string Text(int column) const = 0;
+};
+
+using RowCallback = std::function<Status(const Row&)>;
+
+// A connection inside one transaction. Not thread-safe; lives only during Read/Write.
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Runs a statement; returns the number of rows it changed.
+  virtual Result<std::int64_t> Exec(std::string_view sql, const Params& params) = 0;
+  // Runs a query and calls on_row for each row, stopping at the first non-OK status it returns.
+  virtual Status Query(std::string_view sql, const Params& params, const RowCallback& on_row) = 0;
+  // Runs a script of several statements without parameters (migrations).
+  virtual Status ExecScript(std::string_view sql) = 0;
+
+  // Convenience: the first column of the first row, or NotFound.
+  Result<std::int64_t> QueryInt(std::string_view sql, const Params& params);
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  // Runs fn in a read-only transaction (a consistent snapshot) on a pooled reader connection.
+  // Thread-safe; readers run concurrently.
+  virtual Status Read(const std::function<Status(Session&)>& fn) = 0;
+  // Runs fn in one write transaction: commits when fn returns OK, rolls back otherwise, so a
+  // failed request leaves no partial write. Writers are serialised. Thread-safe.
+  virtual Status Write(const std::function<Status(Session&)>& fn) = 0;
+  // "sqlite" or "postgresql": for messages and the migration dialect only.
+  virtual std::string_view Dialect() const = 0;
+};
+
+struct OpenOptions {
+  int readers = 8;  // size of the reader pool
+};
+
+// Opens "sqlite:PATH" (or a bare path). Creates the file when missing.
+// Errors: kInvalidArgument for an unknown URL scheme, kUnavailable when the file cannot be opened.
+Result<std::unique_ptr<Database>> Open(const std::string& url, const OpenOptions& options = {});
+
+// Applies the numbered migrations not yet recorded in schema_migrations, each in its own
+// transaction. Errors: kFailedPrecondition when the database is newer than this program.
+Status Migrate(Database& db);
+
+// The newest migration number this program knows.
+int LatestMigration();
+
+}  // namespace cordon::store

@@ -1,0 +1,223 @@
+#include "store/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/check.h"
+
+namespace cordon::store {
+namespace {
+
+class SqliteRow final : public Row {
+ public:
+  explicit SqliteRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  int Columns() const override { return sqlite3_column_count(stmt_); }
+  bool IsNull(int c) const override { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  std::int64_t Int(int c) const override { return sqlite3_column_int64(stmt_, c); }
+  double Real(int c) const override { return sqlite3_column_double(stmt_, c); }
+  std::string Text(int c) const override {
+    const auto* text = sqlite3_column_text(stmt_, c);
+    if (text == nullptr) return {};
+    return {reinterpret_cast<const char*>(text),
+            static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))};
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// One connection with its prepared-statement cache. Used by one thread at a time.
+class Connection final : public Session {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Result<std::int64_t> Exec(std::string_view sql, const Params& params) override {
+    CORDON_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int rc = SQLITE_ROW;
+    while (rc == SQLITE_ROW) rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Error(rc, sql);
+    return static_cast<std::int64_t>(sqlite3_changes64(db_));
+  }
+
+  Status Query(std::string_view sql, const Params& params, const RowCallback& on_row) override {
+    CORDON_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    SqliteRow row(stmt);
+    int rc = 0;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      Status status = on_row(row);
+      if (!status.ok()) {
+        sqlite3_reset(stmt);
+        return status;
+      }
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Error(rc, sql);
+    return Status::Ok();
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    std::string text(sql);
+    char* message = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+      std::string what = message != nullptr ? message : sqlite3_errstr(rc);
+      sqlite3_free(message);
+      return Internal("sqlite: " + what);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Result<sqlite3_stmt*> Prepare(std::string_view sql, const Params& params) {
+    auto it = cache_.find(std::string(sql));
+    sqlite3_stmt* stmt = nullptr;
+    if (it == cache_.end()) {
+      int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return Error(rc, sql);
+      cache_.emplace(std::string(sql), stmt);
+    } else {
+      stmt = it->second;
+    }
+    sqlite3_clear_bindings(stmt);
+    CORDON_CHECK(static_cast<int>(params.size()) == sqlite3_bind_parameter_count(stmt));
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      int index = static_cast<int>(i) + 1;
+      const Value& v = params[i];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<std::int64_t>(v)) {
+        rc = sqlite3_bind_int64(stmt, index, std::get<std::int64_t>(v));
+      } else if (std::holds_alternative<double>(v)) {
+        rc = sqlite3_bind_double(stmt, index, std::get<double>(v));
+      } else if (std::holds_alternative<std::string>(v)) {
+        const auto& s = std::get<std::string>(v);
+        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+      } else {
+        rc = sqlite3_bind_null(stmt, index);
+      }
+      if (rc != SQLITE_OK) return Error(rc, sql);
+    }
+    return stmt;
+  }
+
+  Status Error(int rc, std::string_view sql) const {
+    std::string message = "sqlite: ";
+    message += sqlite3_errmsg(db_);
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CONSTRAINT) {
+      return {StatusCode::kAlreadyExists, message};
+    }
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+      return Unavailable(message);
+    }
+    message += " in: ";
+    message += sql.substr(0, 200);
+    return Internal(message);
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+Result<std::unique_ptr<Connection>> Connect(const std::string& path, bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "cannot open database " + path + ": " + sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Unavailable(message);
+  }
+  auto conn = std::make_unique<Connection>(db);
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_extended_result_codes(db, 1);
+  std::string pragmas =
+      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
+      "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;";
+  if (!read_only) pragmas = "PRAGMA journal_mode=WAL; " + pragmas;
+  CORDON_RETURN_IF_ERROR(conn->ExecScript(pragmas));
+  return conn;
+}
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(std::unique_ptr<Connection> writer) : writer_(std::move(writer)) {}
+
+  Status AddReader(std::unique_ptr<Connection> reader) {
+    readers_.push_back(std::move(reader));
+    idle_.push_back(readers_.back().get());
+    return Status::Ok();
+  }
+
+  Status Read(const std::function<Status(Session&)>& fn) override {
+    Connection* conn = nullptr;
+    {
+      std::unique_lock lock(pool_mu_);
+      pool_cv_.wait(lock, [&] { return !idle_.empty(); });
+      conn = idle_.back();
+      idle_.pop_back();
+    }
+    Status status = conn->ExecScript("BEGIN");
+    if (status.ok()) {
+      status = fn(*conn);
+      conn->ExecScript("COMMIT").IgnoreError();  // read-only: nothing to lose
+    }
+    {
+      std::lock_guard lock(pool_mu_);
+      idle_.push_back(conn);
+    }
+    pool_cv_.notify_one();
+    return status;
+  }
+
+  Status Write(const std::function<Status(Session&)>& fn) override {
+    std::lock_guard lock(write_mu_);
+    CORDON_RETURN_IF_ERROR(writer_->ExecScript("BEGIN IMMEDIATE"));
+    Status status = fn(*writer_);
+    if (!status.ok()) {
+      writer_->ExecScript("ROLLBACK").IgnoreError();
+      return status;
+    }
+    status = writer_->ExecScript("COMMIT");
+    if (!status.ok()) writer_->ExecScript("ROLLBACK").IgnoreError();
+    return status;
+  }
+
+  std::string_view Dialect() const override { return "sqlite"; }
+
+ private:
+  std::mutex write_mu_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<Connection*> idle_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
+                                              const OpenOptions& options) {
+  CORDON_ASSIGN_OR_RETURN(auto writer, Connect(path, /*read_only=*/false));
+  auto db = std::make_unique<SqliteDatabase>(std::move(writer));
+  for (int i = 0; i < std::max(1, options.readers); ++i) {
+    CORDON_ASSIGN_OR_RETURN(auto reader, Connect(path, /*read_only=*/true));
+    CORDON_RETURN_IF_ERROR(db->AddReader(std::move(reader)));
+  }
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace cordon::store

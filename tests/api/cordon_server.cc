@@ -1,0 +1,150 @@
+#include "cordon_server.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace cordon::testing {
+namespace {
+
+std::string Capture(const std::string& command, int* status) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    *status = -1;
+    return out;
+  }
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  int raw = ::pclose(pipe);
+  *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return out;
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+CordonServer::CordonServer(int population) {
+  char tmpl[] = "/tmp/cordon-api-XXXXXX";
+  dir_ = ::mkdtemp(tmpl);
+  std::string out;
+  ::setenv("CORDON_ADMIN_PASSWORD", kPassword, 1);
+  int status = Run("demo --generate-only --population " + std::to_string(population) + " --seed 11",
+                   "", &out);
+  if (status != 0) {
+    ADD_FAILURE() << "cordon demo failed: " << out;
+    std::abort();
+  }
+  std::string log = dir_ + "/server.log";
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    std::freopen(log.c_str(), "w", stdout);
+    ::dup2(::fileno(stdout), 2);
+    ::execl(CORDON_BINARY, CORDON_BINARY, "serve", "--data", dir_.c_str(), "--port", "0",
+            "--threads", "16", static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  for (int i = 0; i < 500 && port_ == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::string text = this->log();
+    auto at = text.find("listening on http://127.0.0.1:");
+    if (at != std::string::npos) port_ = std::atoi(text.c_str() + at + 30);
+  }
+  if (port_ == 0) {
+    ADD_FAILURE() << "server did not start: " << this->log();
+    std::abort();
+  }
+}
+
+CordonServer::~CordonServer() {
+  Stop();
+  std::error_code ec;
+  if (std::getenv("CORDON_KEEP_TEST_DATA") == nullptr) std::filesystem::remove_all(dir_, ec);
+}
+
+int CordonServer::Stop() {
+  if (pid_ <= 0) return 0;
+  ::kill(pid_, SIGTERM);
+  int raw = 0;
+  ::waitpid(pid_, &raw, 0);
+  pid_ = -1;
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+}
+
+std::string CordonServer::log() const {
+  std::ifstream in(dir_ + "/server.log");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+httplib::Client CordonServer::Client() const {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(30);
+  return client;
+}
+
+int CordonServer::Run(const std::string& args, const std::string& stdin_text,
+                      std::string* output) const {
+  std::string command = std::string(CORDON_BINARY) + " " + args + " --data " + Quote(dir_) + " 2>&1";
+  if (!stdin_text.empty()) command = "printf '%s\\n' " + Quote(stdin_text) + " | " + command;
+  int status = 0;
+  *output = Capture(command, &status);
+  return status;
+}
+
+std::string CordonServer::Login(const std::string& username, const std::string& password,
+                                nlohmann::json* user) const {
+  auto client = Client();
+  nlohmann::json body = {{"username", username}, {"password", password}};
+  auto res = client.Post("/api/v1/session", body.dump(), "application/json");
+  if (!res || res->status != 200) return {};
+  auto j = nlohmann::json::parse(res->body);
+  if (user != nullptr) *user = j["user"];
+  return j["token"].get<std::string>();
+}
+
+void CordonServer::AddUser(const std::string& username, const std::string& role,
+                           const std::string& region) const {
+  std::string out;
+  int status = Run("user add --username " + username + " --role " + role + " --region " + region,
+                   kPassword, &out);
+  ASSERT_EQ(status, 0) << out;
+}
+
+httplib::Headers Bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+nlohmann::json Json(const httplib::Result& result) {
+  if (!result) return nullptr;
+  return nlohmann::json::parse(result->body, nullptr, false);
+}
+
+std::string Sql(const std::string& db_path, const std::string& sql) {
+  int status = 0;
+  return Capture("sqlite3 " + Quote(db_path) + " " + Quote(sql) + " 2>&1", &status);
+}
+
+}  // namespace cordon::testing

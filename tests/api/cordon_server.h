@@ -1,0 +1,49 @@
+// A real `cordon serve` process on a free loopback port, with a temporary data directory holding
+// a small generated city. Each test binary run gets its own.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+namespace cordon::testing {
+
+inline constexpr const char* kPassword = "Demo-Passw0rd-2022";
+
+class CordonServer {
+ public:
+  // Generates a city of `population` people and starts the server. Aborts the test on failure.
+  explicit CordonServer(int population = 3000);
+  ~CordonServer();
+
+  int port() const { return port_; }
+  const std::string& data_dir() const { return dir_; }
+  std::string log() const;  // everything the server wrote to stdout and stderr so far
+  httplib::Client Client() const;
+
+  // Runs `cordon ARGS` against this data directory; returns the exit status and output.
+  int Run(const std::string& args, const std::string& stdin_text, std::string* output) const;
+
+  // Logs in; returns the bearer token (empty on failure) and fills the user JSON.
+  std::string Login(const std::string& username, const std::string& password = kPassword,
+                    nlohmann::json* user = nullptr) const;
+  // Adds a user with kPassword.
+  void AddUser(const std::string& username, const std::string& role, const std::string& region) const;
+  // Stops with SIGTERM; returns the exit status.
+  int Stop();
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+httplib::Headers Bearer(const std::string& token);
+nlohmann::json Json(const httplib::Result& result);
+std::string Sql(const std::string& db_path, const std::string& sql);
+
+}  // namespace cordon::testing
