@@ -210,6 +210,7 @@ int main(int argc, char** argv) {
   add_common(migrate);
 
   auto* routes = cli.add_subcommand("routes", "print the HTTP routes (method and pattern)");
+  add_common(routes);
 
   try {
     cli.parse(argc, argv);
@@ -263,14 +264,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*routes) {
-    config.data_dir = std::filesystem::temp_directory_path() / ("cordon-routes-" + std::to_string(::getpid()));
     auto app = App::Open(config);
     if (!app.has_value()) return Fail(app.error());
     for (const auto& r : (*app)->BuildServer().Routes()) {
       std::cout << r.method << " " << r.pattern << "\n";
     }
-    std::error_code ec;
-    std::filesystem::remove_all(config.data_dir, ec);
     return 0;
   }
   return 2;

@@ -10,6 +10,8 @@
 
 namespace cordon::app {
 
+std::string_view OpenApiDocument();  // docs/openapi.json, embedded at build time
+
 Result<std::unique_ptr<App>> App::Open(const Config& config) {
   std::unique_ptr<App> app(new App());
   app->config_ = config;
@@ -43,6 +45,10 @@ http::Server& App::BuildServer() {
   auth::RegisterRoutes(*server_, *auth_, *audit_, config_.http.secure_cookie);
   regions::RegisterRoutes(*server_, *regions_);
   people::RegisterRoutes(*server_, *people_);
+  server_->Route("GET", "/api/v1/openapi.json", http::Access::kPublic,
+                 [](http::Context&) -> Result<http::Response> {
+                   return http::JsonResponse(200, std::string(OpenApiDocument()));
+                 });
   return *server_;
 }
 
