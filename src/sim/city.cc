@@ -30,7 +30,9 @@ void SumUpTree(const std::vector<std::size_t>& parents, std::vector<RegionNode>*
   }
   for (RegionNode& node : *regions) {
     node.population = 0;
-    for (const std::int64_t count : node.age_bands) node.population += count;
+    for (const std::int64_t count : node.age_bands) {
+      node.population += count;
+    }
   }
 }
 

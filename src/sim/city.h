@@ -27,7 +27,7 @@ struct RegionNode {
   // community +3 "440106001002", grid +3 "440106001002003".
   std::string code;
   std::string parent_code;  // "" for the city
-  std::string name;         // "清江市", "东湖区", "龙华街道", "翠苑社区", "第3网格"
+  std::string name;  // "清江市", "东湖区", "龙华街道", "翠苑社区", "第3网格"
   RegionLevel level;
   // Residents aged 0–2, 3–11, 12–17, 18–59, 60+ on 1 July of the reference year; filled for
   // every level and summed up the tree.
@@ -69,7 +69,7 @@ struct Venue {
 };
 
 struct City {
-  std::vector<RegionNode> regions;  // pre-order: the city first, each node before its children
+  std::vector<RegionNode> regions;    // pre-order: the city first, each node before its children
   std::vector<Household> households;  // by id
   std::vector<Person> people;         // grouped by household, in household order
   std::vector<Venue> venues;
@@ -83,16 +83,19 @@ struct CityOptions {
 
 // Generates a city of exactly options.population residents.
 //
-// Deterministic: the same options give byte-identical output on any machine (a fixed PRNG, no
-// library distributions, no unordered iteration, no transcendental functions).
-// Sizes: 4–12 districts growing with the population, streets of about 20 grids, communities of
-// about 4 grids, 300–800 households per grid (a city under ~800 people has a single smaller
-// grid), 1–6 people per household (mean ~2.6), a China-like age pyramid, about one venue per
-// 150 residents. A city of 100 people still has one node of every level.
+// Deterministic: the same options give byte-identical output on any machine (our own PRNG,
+// no library distributions, no unordered iteration, integer arithmetic; a coordinate is one
+// division of two integers).
+// Sizes: 4–12 districts growing with the population (never more districts than grids, so fewer
+// below ~3,000 people), streets of about 20 grids, communities of about 4 grids, 300–800
+// households per grid (below ~780 people, a single grid with fewer), 1–6 people per household
+// (mean ~2.6), a China-like age pyramid, about one venue per 150 residents. Even 100 residents
+// give one node of every level.
 //
 // Returns kInvalidArgument if population < 100 or > 50,000,000, or reference_year is outside
 // 1950–2100.
-// Complexity: O(population) time and memory; about 0.5 s per million residents at -O2.
+// Complexity: O(population) time and memory: about 370 bytes and 1.5 µs of CPU per resident
+// at -O2, 40 % of it the kernel handing out fresh pages.
 // Thread-safety: a pure function; concurrent calls are safe.
 Result<City> GenerateCity(const CityOptions& options);
 

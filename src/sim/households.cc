@@ -21,9 +21,12 @@ struct Compound {
   std::int64_t flats_per_floor;  // 室 per floor
 };
 
+// A braced list evaluates left to right, so the draws below happen in a fixed order.
 Compound DrawCompound(Rng& rng) {
-  if (rng.PerMille(400)) return {rng.Between(1, 3), rng.Between(5, 7), 2};  // old walk-ups
-  return {rng.Between(1, 3), rng.Between(11, 33), rng.Between(2, 4)};        // towers
+  if (rng.PerMille(400)) {
+    return {rng.Between(1, 3), rng.Between(5, 7), 2};  // old walk-ups
+  }
+  return {rng.Between(1, 3), rng.Between(11, 33), rng.Between(2, 4)};  // towers
 }
 
 }  // namespace
@@ -34,10 +37,11 @@ std::vector<std::uint8_t> DrawHouseholdSizes(std::int64_t population, std::uint6
   sizes.reserve(static_cast<std::size_t>(population * 10 / 25 + 1));
   std::int64_t placed = 0;
   while (placed < population) {
-    std::int64_t size =
-        1 + static_cast<std::int64_t>(
-                PickCumulative(rng, std::span<const std::uint32_t>(kSizeCumulative)));
-    if (size > population - placed) size = population - placed;
+    std::int64_t size = 1 + static_cast<std::int64_t>(PickCumulative(
+                                rng, std::span<const std::uint32_t>(kSizeCumulative)));
+    if (size > population - placed) {
+      size = population - placed;
+    }
     sizes.push_back(static_cast<std::uint8_t>(size));
     placed += size;
   }
@@ -47,7 +51,9 @@ std::vector<std::uint8_t> DrawHouseholdSizes(std::int64_t population, std::uint6
 void BuildHouseholds(const CityOptions& options, const CityPlan& plan, City* city) {
   Rng rng(options.seed, Stream::kAddresses);
   std::int64_t total = 0;
-  for (const GridPlan& grid : plan.grids) total += grid.households;
+  for (const GridPlan& grid : plan.grids) {
+    total += grid.households;
+  }
   city->households.reserve(static_cast<std::size_t>(total));
   std::int64_t next_id = 1;
   std::string prefix;

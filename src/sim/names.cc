@@ -24,7 +24,9 @@ constexpr std::uint64_t kPhoneSpace = kSegmentCount * kSubscribers;
 static_assert(kPhoneSpace <= (std::uint64_t{1} << 32), "the Feistel permutation covers 32 bits");
 
 std::string_view DrawGivenChar(Rng& rng, char sex) {
-  if (rng.PerMille(250)) return rng.Pick(NeutralGivenChars());
+  if (rng.PerMille(250)) {
+    return rng.Pick(NeutralGivenChars());
+  }
   return rng.Pick(sex == 'M' ? MaleGivenChars() : FemaleGivenChars());
 }
 
@@ -36,7 +38,9 @@ std::string_view DrawSurname(Rng& rng) {
 
 void AppendGivenName(Rng& rng, char sex, std::string* out) {
   out->append(DrawGivenChar(rng, sex));
-  if (!rng.PerMille(250)) out->append(DrawGivenChar(rng, sex));  // three in four have two
+  if (!rng.PerMille(250)) {
+    out->append(DrawGivenChar(rng, sex));  // three in four have two
+  }
 }
 
 std::string DrawTwoWords(Rng& rng, Words first, Words second) {

@@ -1,11 +1,13 @@
-// Splitting counts into parts, and small formatting helpers shared by the phases.
+// Splitting counts into parts, and the formatting helpers the phases share.
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "base/check.h"
 #include "sim/internal/generator.h"
+#include "sim/internal/tables.h"
 
 namespace cordon::sim::internal {
 namespace {
@@ -52,12 +54,13 @@ std::vector<std::int64_t> Partition(Rng& rng, std::int64_t total, std::int64_t p
 }
 
 std::int64_t GridCount(std::int64_t household_count) {
-  if (household_count <= kGridMaxHouseholds) return 1;
+  if (household_count <= kGridMaxHouseholds) {
+    return 1;
+  }
   // [fewest, most] is never empty above 800 households: its width is at least 800/300-800/800.
   const std::int64_t fewest = (household_count + kGridMaxHouseholds - 1) / kGridMaxHouseholds;
   const std::int64_t most = household_count / kGridMinHouseholds;
-  const std::int64_t target =
-      (household_count + kGridTargetHouseholds / 2) / kGridTargetHouseholds;
+  const std::int64_t target = (household_count + kGridTargetHouseholds / 2) / kGridTargetHouseholds;
   return std::clamp(target, fewest, most);
 }
 
@@ -66,8 +69,18 @@ void AppendDecimal(std::int64_t value, int width, std::string* out) {
   const auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
   CORDON_DCHECK(ec == std::errc());
   const auto length = static_cast<int>(end - buffer);
-  if (length < width) out->append(static_cast<std::size_t>(width - length), '0');
+  if (length < width) {
+    out->append(static_cast<std::size_t>(width - length), '0');
+  }
   out->append(buffer, end);
+}
+
+void AppendOrdinal(std::int64_t n, std::string* out) {
+  if (n >= 1 && n <= static_cast<std::int64_t>(ChineseNumerals().size())) {
+    out->append(ChineseNumerals()[static_cast<std::size_t>(n - 1)]);
+  } else {
+    AppendDecimal(n, 1, out);
+  }
 }
 
 }  // namespace cordon::sim::internal

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/check.h"
@@ -76,14 +77,20 @@ class PeopleBuilder {
     const std::int64_t adult_share = kBandShare[3] + kBandShare[4];
     head_bands_ = Cumulative<kAgeBandCount>({0, 0, 0, kBandShare[3], kBandShare[4]});
     std::array<std::int64_t, kAgeBandCount> others{};
-    for (int b = 0; b < kAgeBandCount; ++b) others[b] = kBandShare[b] * population;
+    for (int b = 0; b < kAgeBandCount; ++b) {
+      others[b] = kBandShare[b] * population;
+    }
     others[3] -= kBandShare[3] * household_count * 1000 / adult_share;
     others[4] -= kBandShare[4] * household_count * 1000 / adult_share;
     other_bands_ = Cumulative(others);
-    if (other_bands_.back() == 0) other_bands_ = head_bands_;
+    if (other_bands_.back() == 0) {
+      other_bands_ = head_bands_;
+    }
     // Within 60+, fewer people at each older age: weight 100 at 60 down to 22 at 99.
     std::array<std::int64_t, kMaxAge - 60> old_weights{};
-    for (int a = 60; a < kMaxAge; ++a) old_weights[a - 60] = 100 - 2 * (a - 60);
+    for (int a = 60; a < kMaxAge; ++a) {
+      old_weights[a - 60] = 100 - 2 * (a - 60);
+    }
     old_ages_ = Cumulative(old_weights);
   }
 
@@ -120,7 +127,9 @@ class PeopleBuilder {
       person.birth_date.reserve(10);
       AppendCivil(birth_day, "-", &person.birth_date);
       person.id_number = IdNumber(grid.district, birth_day, sex == 'M');
-      if (age >= kPhoneAge) person.phone = phones_.Number(next_phone_++);
+      if (age >= kPhoneAge) {
+        person.phone = phones_.Number(next_phone_++);
+      }
       person.address = household.address;
       person.household = household.id;
       person.grid_code = household.grid_code;
@@ -143,9 +152,10 @@ class PeopleBuilder {
     std::size_t district = rng_.PerMille(850) ? home_district : rng_.Uniform(districts);
     for (std::size_t tries = 0;; ++tries) {
       CORDON_CHECK(tries < districts);  // 499 per district, date and sex cannot run out
-      const std::size_t key =
-          (district * static_cast<std::size_t>(day_count_) +
-           static_cast<std::size_t>(birth_day - first_day_)) * 2 + (male ? 1 : 0);
+      const std::size_t key = (district * static_cast<std::size_t>(day_count_) +
+                               static_cast<std::size_t>(birth_day - first_day_)) *
+                                  2 +
+                              (male ? 1 : 0);
       const std::uint64_t used = sequence_used_[key];
       if (used < kSequenceValues) {
         ++sequence_used_[key];

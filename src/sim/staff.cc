@@ -2,6 +2,7 @@
 // command's leaders, the 包片 leader of a street, a community's cadres, police officer and
 // doctor, and the grid workers.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -45,7 +46,8 @@ void AssignStaff(const CityOptions& options, City* city) {
       const int count = node.level == RegionLevel::kGrid && rng.PerMille(400) ? 2 : 1;
       for (int i = 0; i < count; ++i) {
         const char sex = rng.PerMille(500) ? 'M' : 'F';
-        node.staff.push_back({DrawPersonName(rng, sex), std::string(role), phones.Number(next_phone++)});
+        node.staff.push_back(
+            {DrawPersonName(rng, sex), std::string(role), phones.Number(next_phone++)});
       }
     }
   }

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/internal/generator.h"
@@ -30,8 +31,8 @@ enum class VenueType {
 };
 constexpr std::size_t kVenueTypeCount = 10;
 constexpr std::string_view kTypeNames[kVenueTypeCount] = {
-    "restaurant", "market", "school", "office",      "transit",
-    "hospital",   "hotel",  "supermarket", "gym", "cinema",
+    "restaurant", "market", "school",      "office", "transit",
+    "hospital",   "hotel",  "supermarket", "gym",    "cinema",
 };
 // Per mille of venues of each type.
 constexpr std::uint32_t kTypeCumulative[kVenueTypeCount] = {300, 360, 430, 590, 650,
@@ -40,14 +41,6 @@ constexpr std::uint32_t kTypeCumulative[kVenueTypeCount] = {300, 360, 430, 590, 
 // "东湖区" -> "东湖": drops the trailing one-character suffix (3 bytes of UTF-8) or "社区"/"街道".
 std::string_view Stem(std::string_view name, std::size_t suffix_bytes) {
   return name.substr(0, name.size() - suffix_bytes);
-}
-
-void AppendOrdinal(std::int64_t n, std::string* out) {
-  if (n >= 1 && n <= static_cast<std::int64_t>(ChineseNumerals().size())) {
-    out->append(ChineseNumerals()[static_cast<std::size_t>(n - 1)]);
-  } else {
-    AppendDecimal(n, 1, out);
-  }
 }
 
 class VenueNamer {
@@ -63,7 +56,9 @@ class VenueNamer {
     switch (type) {
       case VenueType::kRestaurant:
         name = DrawTwoWords(rng_, RestaurantPrefixes(), RestaurantKinds());
-        if (rng_.PerMille(300)) AppendBranch(grid, &name);
+        if (rng_.PerMille(300)) {
+          AppendBranch(grid, &name);
+        }
         break;
       case VenueType::kMarket:
         name = rng_.PerMille(500) ? community : street;

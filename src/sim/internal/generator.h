@@ -48,7 +48,7 @@ struct DistrictPlan {
 struct CityPlan {
   std::string city_name;  // "清江市"
   std::vector<DistrictPlan> districts;
-  std::vector<GridPlan> grids;  // in region pre-order
+  std::vector<GridPlan> grids;       // in region pre-order
   std::vector<std::size_t> parents;  // parent index of each City::regions entry; the city's is 0
 };
 
@@ -102,5 +102,7 @@ class PhoneBook {
 
 // Appends value in decimal, left-padded with zeros to width digits.
 void AppendDecimal(std::int64_t value, int width, std::string* out);
+// Appends n as a Chinese numeral ("三", "十二") up to 20, in digits above.
+void AppendOrdinal(std::int64_t n, std::string* out);
 
 }  // namespace cordon::sim::internal

@@ -29,9 +29,9 @@ Words StreetFirstChars();
 Words StreetSecondChars();
 Words CommunityFirstChars();
 Words CommunitySecondChars();
-Words RoadStems();       // "体育", "中山"
-Words RoadDirections();  // "东", "西", "" ...
-Words RoadSuffixes();    // "路", "街", "大道"
+Words RoadStems();        // "体育", "中山"
+Words RoadDirections();   // "东", "西", "" ...
+Words RoadSuffixes();     // "路", "街", "大道"
 Words ChineseNumerals();  // "一" .. "二十"
 
 // Venue name parts.
