@@ -45,6 +45,14 @@ http::Server& App::BuildServer() {
   auth::RegisterRoutes(*server_, *auth_, *audit_, config_.http.secure_cookie);
   regions::RegisterRoutes(*server_, *regions_);
   people::RegisterRoutes(*server_, *people_);
+  // A small public answer for monitors and for measuring the HTTP layer alone.
+  server_->Route("GET", "/api/v1/version", http::Access::kPublic,
+                 [](http::Context&) -> Result<http::Response> {
+                   static const std::string body =
+                       "{\"name\":\"cordon\",\"title\":\"疫情防控指挥平台\",\"api\":\"v1\",\"schema\":" +
+                       std::to_string(store::LatestMigration()) + "}";
+                   return http::JsonResponse(200, body);
+                 });
   server_->Route("GET", "/api/v1/openapi.json", http::Access::kPublic,
                  [](http::Context&) -> Result<http::Response> {
                    return http::JsonResponse(200, std::string(OpenApiDocument()));

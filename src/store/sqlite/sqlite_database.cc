@@ -170,10 +170,11 @@ class SqliteDatabase final : public Database {
       conn = idle_.back();
       idle_.pop_back();
     }
-    Status status = conn->ExecScript("BEGIN");
+    // Exec, not ExecScript: BEGIN and COMMIT stay prepared in the connection's cache.
+    Status status = conn->Exec("BEGIN", {}).status();
     if (status.ok()) {
       status = fn(*conn);
-      conn->ExecScript("COMMIT").IgnoreError();  // read-only: nothing to lose
+      conn->Exec("COMMIT", {}).status().IgnoreError();  // read-only: nothing to lose
     }
     {
       std::lock_guard lock(pool_mu_);
@@ -185,14 +186,14 @@ class SqliteDatabase final : public Database {
 
   Status Write(const std::function<Status(Session&)>& fn) override {
     std::lock_guard lock(write_mu_);
-    CORDON_RETURN_IF_ERROR(writer_->ExecScript("BEGIN IMMEDIATE"));
+    CORDON_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE", {}).status());
     Status status = fn(*writer_);
     if (!status.ok()) {
-      writer_->ExecScript("ROLLBACK").IgnoreError();
+      writer_->Exec("ROLLBACK", {}).status().IgnoreError();
       return status;
     }
-    status = writer_->ExecScript("COMMIT");
-    if (!status.ok()) writer_->ExecScript("ROLLBACK").IgnoreError();
+    status = writer_->Exec("COMMIT", {}).status();
+    if (!status.ok()) writer_->Exec("ROLLBACK", {}).status().IgnoreError();
     return status;
   }
 
