@@ -1,11 +1,10 @@
 // cordon: the command line. Exit status 0 on success, 1 on a runtime failure, 2 on bad
 // arguments (api-contract.md).
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -35,8 +34,8 @@ std::string FindWebDir(const std::string& given) {
   if (const char* env = std::getenv("CORDON_WEB_DIR"); env != nullptr) return env;
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  for (const auto& candidate : {exe.parent_path() / ".." / "web" / "dist",
-                                std::filesystem::path("web/dist")}) {
+  for (const auto& candidate :
+       {exe.parent_path() / ".." / "web" / "dist", std::filesystem::path("web/dist")}) {
     if (std::filesystem::exists(candidate / "index.html", ec)) return candidate.string();
   }
   return {};
@@ -59,7 +58,8 @@ int Serve(App& app, bool print_url) {
 
 std::string RandomPassword() {
   // 16 characters from an unambiguous alphabet; the token generator is the CSPRNG.
-  static constexpr std::string_view kAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  static constexpr std::string_view kAlphabet =
+      "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   std::string hex = cordon::auth::NewToken();  // 32 random bytes as hex
   std::string out;
   for (std::size_t i = 0; i < 16; ++i) {
@@ -68,7 +68,6 @@ std::string RandomPassword() {
   }
   return out;
 }
-
 
 Status CreateDemoUsers(App& app, const std::string& password, const cordon::sim::City& city) {
   using cordon::auth::Role;
@@ -121,9 +120,9 @@ int Demo(Config config, std::int64_t population, std::uint64_t seed, bool genera
     options.seed = seed;
     auto city = cordon::sim::GenerateCity(options);
     if (!city.has_value()) return Fail(city.error());
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                   app.clock().Now().time_since_epoch())
-                   .count();
+    auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(app.clock().Now().time_since_epoch())
+            .count();
     Status loaded = cordon::demo::LoadCity(app.db(), *city, now, [](const std::string& line) {
       std::cout << "  " << line << std::endl;
     });
@@ -144,9 +143,10 @@ int Demo(Config config, std::int64_t population, std::uint64_t seed, bool genera
     std::ifstream in(password_file);
     std::getline(in, password);
   }
-  std::cout << "admin password: " << (password.empty() ? "(set when the city was generated)" : password)
+  std::cout << "admin password: "
+            << (password.empty() ? "(set when the city was generated)" : password) << std::endl;
+  std::cout << "login: admin / commander / grid_demo / auditor, all with that password"
             << std::endl;
-  std::cout << "login: admin / commander / grid_demo / auditor, all with that password" << std::endl;
   if (generate_only) return 0;
   return Serve(app, true);
 }
@@ -181,7 +181,8 @@ int main(int argc, char** argv) {
   std::int64_t population = 200'000;
   std::uint64_t seed = 1;
   bool generate_only = false;
-  auto* demo = cli.add_subcommand("demo", "generate a synthetic city if the data directory is empty, then serve");
+  auto* demo = cli.add_subcommand(
+      "demo", "generate a synthetic city if the data directory is empty, then serve");
   add_common(demo);
   add_http(demo);
   demo->add_option("--population", population, "people in the city")->capture_default_str();
@@ -197,7 +198,11 @@ int main(int argc, char** argv) {
   std::string region;
   std::string display_name;
   user_add->add_option("--username", username, "login name")->required();
-  user_add->add_option("--role", role_name, "admin, commander, epidemiologist, site_manager, grid_worker, testing, logistics, inspector, auditor")->required();
+  user_add
+      ->add_option("--role", role_name,
+                   "admin, commander, epidemiologist, site_manager, grid_worker, testing, "
+                   "logistics, inspector, auditor")
+      ->required();
   user_add->add_option("--region", region, "jurisdiction: a region code")->required();
   user_add->add_option("--name", display_name, "display name");
 

@@ -35,24 +35,25 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->audit_ = std::make_unique<auth::AuditLog>(*app->db_, app->clock_);
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->audit_, app->clock_);
   app->regions_ = std::make_unique<regions::RegionService>(*app->db_, *app->audit_);
-  app->people_ = std::make_unique<people::PeopleService>(*app->db_, *app->audit_, app->clock_,
-                                                         app->offset_);
+  app->people_ =
+      std::make_unique<people::PeopleService>(*app->db_, *app->audit_, app->clock_, app->offset_);
   return app;
 }
 
 http::Server& App::BuildServer() {
   server_ = std::make_unique<http::Server>(config_.http, *auth_, *db_);
-  auth::RegisterRoutes(*server_, *auth_, *audit_, config_.http.secure_cookie);
+  auth::RegisterRoutes(*server_, *auth_, *audit_, config_.http.secure_cookie, offset_);
   regions::RegisterRoutes(*server_, *regions_);
   people::RegisterRoutes(*server_, *people_);
   // A small public answer for monitors and for measuring the HTTP layer alone.
-  server_->Route("GET", "/api/v1/version", http::Access::kPublic,
-                 [](http::Context&) -> Result<http::Response> {
-                   static const std::string body =
-                       "{\"name\":\"cordon\",\"title\":\"疫情防控指挥平台\",\"api\":\"v1\",\"schema\":" +
-                       std::to_string(store::LatestMigration()) + "}";
-                   return http::JsonResponse(200, body);
-                 });
+  server_->Route(
+      "GET", "/api/v1/version", http::Access::kPublic,
+      [](http::Context&) -> Result<http::Response> {
+        static const std::string body =
+            "{\"name\":\"cordon\",\"title\":\"疫情防控指挥平台\",\"api\":\"v1\",\"schema\":" +
+            std::to_string(store::LatestMigration()) + "}";
+        return http::JsonResponse(200, body);
+      });
   server_->Route("GET", "/api/v1/openapi.json", http::Access::kPublic,
                  [](http::Context&) -> Result<http::Response> {
                    return http::JsonResponse(200, std::string(OpenApiDocument()));

@@ -8,7 +8,8 @@
 namespace cordon::auth {
 namespace {
 
-constexpr std::string_view kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
+constexpr std::string_view kGenesis =
+    "0000000000000000000000000000000000000000000000000000000000000000";
 
 void Put(std::string& out, std::string_view field) {
   out += std::to_string(field.size());
@@ -74,7 +75,8 @@ Status AuditLog::Append(store::Session& session, const Principal& who, const Aud
                                        }));
   r.at = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   r.actor = who.user.username.empty() ? "-" : who.user.username;
-  r.role = who.user.username.empty() ? "-" : std::string(RoleName(who.user.role));
+  // Only a real user has a role; the command line and anonymous callers (failed logins) do not.
+  r.role = who.user.id == 0 ? "-" : std::string(RoleName(who.user.role));
   r.scope = who.user.region_code;
   r.entry = entry;
   r.request_id = who.request_id;
@@ -86,9 +88,8 @@ Status AuditLog::Append(store::Session& session, const Principal& who, const Aud
           "object_id, outcome, reason, fields, request_id, ip, prev_hash, hash) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {r.id, r.at, who.user.id == 0 ? store::Value{} : store::Value{who.user.id}, r.actor,
-           r.role, r.scope, r.entry.action, r.entry.object_type, r.entry.object_id,
-           r.entry.outcome, r.entry.reason, r.entry.fields, r.request_id, r.ip, r.prev_hash,
-           r.hash})
+           r.role, r.scope, r.entry.action, r.entry.object_type, r.entry.object_id, r.entry.outcome,
+           r.entry.reason, r.entry.fields, r.request_id, r.ip, r.prev_hash, r.hash})
       .status();
 }
 

@@ -20,8 +20,8 @@ struct AuditEntry {
   std::string object_type;  // "person", "region", "user", "session"
   std::string object_id;    // identifiers only: ids, codes, never names or numbers
   std::string outcome = "ok";
-  std::string reason;       // the user's stated reason, for reveals
-  std::string fields;       // comma-separated field names revealed or changed
+  std::string reason;  // the user's stated reason, for reveals
+  std::string fields;  // comma-separated field names revealed or changed
 };
 
 struct AuditRecord {
@@ -40,7 +40,7 @@ struct AuditRecord {
 struct AuditQuery {
   std::int64_t after = 0;  // keyset cursor: entries with id > after
   int limit = 50;
-  std::string actor;       // optional filters
+  std::string actor;  // optional filters
   std::string action;
   std::string object_id;
 };

@@ -10,7 +10,7 @@
 namespace cordon::auth {
 namespace {
 
-constexpr unsigned long long kOpsLimit = 2;          // t=2
+constexpr unsigned long long kOpsLimit = 2;         // t=2
 constexpr std::size_t kMemLimit = 19456ULL * 1024;  // m=19 MiB
 
 void EnsureSodium() {

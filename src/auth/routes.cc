@@ -3,7 +3,6 @@
 #include <httplib.h>
 
 #include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "auth/rules.h"
@@ -32,9 +31,10 @@ std::string Cookie(std::string_view token, bool secure, bool clear) {
   return c;
 }
 
-json AuditJson(const AuditRecord& r) {
+json AuditJson(const AuditRecord& r, base::UtcOffset offset) {
   return {{"id", r.id},
-          {"at", r.at},
+          {"at", base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(r.at)),
+                                 offset)},
           {"actor", r.actor},
           {"role", r.role},
           {"scope", r.scope},
@@ -64,7 +64,8 @@ Result<std::int64_t> QueryInt(const httplib::Request& req, const char* name, std
 
 }  // namespace
 
-void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bool secure_cookie) {
+void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bool secure_cookie,
+                    base::UtcOffset offset) {
   using http::Access;
   server.Route("POST", "/api/v1/session", Access::kPublic,
                [&auth, secure_cookie](http::Context& ctx) -> Result<http::Response> {
@@ -73,18 +74,17 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
                  auto username = in.String("username", true, 64);
                  auto password = in.String("password", true, 1024);
                  CORDON_RETURN_IF_ERROR(in.Finish());
-                 CORDON_ASSIGN_OR_RETURN(
-                     LoginResult login,
-                     auth.Login(*username, *password, ctx.ip, ctx.request_id));
+                 CORDON_ASSIGN_OR_RETURN(LoginResult login,
+                                         auth.Login(*username, *password, ctx.ip, ctx.request_id));
                  json out = {{"token", login.token}, {"user", UserJson(login.principal)}};
-                 http::Response r = http::JsonResponse(200, out.dump());
+                 http::Response r = http::JsonResponse(200, http::JsonText(out));
                  r.headers.emplace_back("Set-Cookie", Cookie(login.token, secure_cookie, false));
                  return http::Personal(r);
                });
   server.Route("GET", "/api/v1/session", Access::kAuthenticated,
                [](http::Context& ctx) -> Result<http::Response> {
-                 http::Response r =
-                     http::JsonResponse(200, json{{"user", UserJson(*ctx.principal)}}.dump());
+                 http::Response r = http::JsonResponse(
+                     200, http::JsonText(json{{"user", UserJson(*ctx.principal)}}));
                  return http::Personal(r);
                });
   server.Route("DELETE", "/api/v1/session", Access::kAuthenticated,
@@ -105,29 +105,30 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
                      auth.ChangePassword(*ctx.principal, ctx.token, *old_password, *new_password));
                  return http::NoContent();
                });
-  server.Route("GET", "/api/v1/audit", Access::kAuthenticated,
-               [&audit](http::Context& ctx) -> Result<http::Response> {
-                 if (!Can(ctx.principal->user.role, Permission::kAuditRead)) {
-                   return PermissionDenied("只有审计员和管理员可以查看审计日志 (auditors and admins only)");
-                 }
-                 AuditQuery q;
-                 CORDON_ASSIGN_OR_RETURN(q.after, QueryInt(ctx.request, "after", 0, 0, INT64_MAX));
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
-                                         QueryInt(ctx.request, "limit", 50, 1, 500));
-                 q.limit = static_cast<int>(limit);
-                 q.actor = ctx.request.get_param_value("actor");
-                 q.action = ctx.request.get_param_value("action");
-                 q.object_id = ctx.request.get_param_value("object_id");
-                 CORDON_ASSIGN_OR_RETURN(auto records, audit.List(q));
-                 // Reading the audit trail is itself audited.
-                 CORDON_RETURN_IF_ERROR(audit.Record(*ctx.principal, {"audit.list", "audit", "", "ok", "", ""}));
-                 json items = json::array();
-                 for (const auto& r : records) items.push_back(AuditJson(r));
-                 json next = records.size() == static_cast<std::size_t>(q.limit)
-                                 ? json(std::to_string(records.back().id))
-                                 : json(nullptr);
-                 return http::JsonResponse(200, json{{"items", items}, {"next", next}}.dump());
-               });
+  server.Route(
+      "GET", "/api/v1/audit", Access::kAuthenticated,
+      [&audit, offset](http::Context& ctx) -> Result<http::Response> {
+        if (!Can(ctx.principal->user.role, Permission::kAuditRead)) {
+          return PermissionDenied("只有审计员和管理员可以查看审计日志 (auditors and admins only)");
+        }
+        AuditQuery q;
+        CORDON_ASSIGN_OR_RETURN(q.after, QueryInt(ctx.request, "after", 0, 0, INT64_MAX));
+        CORDON_ASSIGN_OR_RETURN(std::int64_t limit, QueryInt(ctx.request, "limit", 50, 1, 500));
+        q.limit = static_cast<int>(limit);
+        q.actor = ctx.request.get_param_value("actor");
+        q.action = ctx.request.get_param_value("action");
+        q.object_id = ctx.request.get_param_value("object_id");
+        CORDON_ASSIGN_OR_RETURN(auto records, audit.List(q));
+        // Reading the audit trail is itself audited.
+        CORDON_RETURN_IF_ERROR(
+            audit.Record(*ctx.principal, {"audit.list", "audit", "", "ok", "", ""}));
+        json items = json::array();
+        for (const auto& r : records) items.push_back(AuditJson(r, offset));
+        json next = records.size() == static_cast<std::size_t>(q.limit)
+                        ? json(std::to_string(records.back().id))
+                        : json(nullptr);
+        return http::JsonResponse(200, http::JsonText(json{{"items", items}, {"next", next}}));
+      });
 }
 
 }  // namespace cordon::auth

@@ -3,10 +3,12 @@
 
 #include "auth/audit_log.h"
 #include "auth/service.h"
+#include "base/local_time.h"
 #include "http/server.h"
 
 namespace cordon::auth {
 
-void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bool secure_cookie);
+void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bool secure_cookie,
+                    base::UtcOffset offset);
 
 }  // namespace cordon::auth

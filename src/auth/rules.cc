@@ -62,15 +62,31 @@ bool Can(Role role, Permission permission) {
   return false;
 }
 
+namespace {
+// A jurisdiction path is "/code/.../code/". Anything else (empty, or cut short) contains nothing:
+// "/440100/44010" as a prefix would cover every district starting 44010 (fail closed, A7).
+bool WellFormedPath(std::string_view path) {
+  return path.size() >= 2 && path.front() == '/' && path.back() == '/';
+}
+}  // namespace
+
 PathRange SubtreeRange(std::string_view path) {
-  if (path.empty()) return {};
+  if (!WellFormedPath(path)) return {};
   std::string hi(path);
   hi.back() = static_cast<char>(hi.back() + 1);  // '/' + 1 == '0': just past every descendant
   return {std::string(path), std::move(hi)};
 }
 
 bool InSubtree(std::string_view path, std::string_view jurisdiction_path) {
-  return !jurisdiction_path.empty() && path.starts_with(jurisdiction_path);
+  return WellFormedPath(jurisdiction_path) && path.starts_with(jurisdiction_path);
+}
+
+bool IsRegionCode(std::string_view code) {
+  if (code.size() < 6 || code.size() > 30) return false;
+  for (char c : code) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
 }
 
 bool IsLocked(const ThrottleState& state, std::int64_t now) { return state.locked_until > now; }

@@ -23,6 +23,9 @@ struct PathRange {
 };
 PathRange SubtreeRange(std::string_view path);
 bool InSubtree(std::string_view path, std::string_view jurisdiction_path);
+// Region codes are 6 to 30 ASCII digits. Anything else from a request is refused before it is
+// used or written to the audit trail.
+bool IsRegionCode(std::string_view code);
 
 // Login throttling (security.md D3): `max_failures` failures within `window` lock the key for
 // `lock` seconds.

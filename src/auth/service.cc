@@ -28,7 +28,8 @@ Principal Anonymous(std::string_view username, const std::string& ip,
 }
 
 const Status& BadLogin() {
-  static const Status status(StatusCode::kUnauthenticated, "用户名或密码错误 (wrong username or password)");
+  static const Status status(StatusCode::kUnauthenticated,
+                             "用户名或密码错误 (wrong username or password)");
   return status;
 }
 
@@ -55,7 +56,8 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
   Principal who = row ? PrincipalOf(*row, ip, request_id) : Anonymous(username, ip, request_id);
   if (locked) {
     CORDON_RETURN_IF_ERROR(audit_.Record(who, {"session.login", "user", "", "locked", "", ""}));
-    return ResourceExhausted("登录失败次数过多，请15分钟后再试 (too many failed logins; try again in 15 minutes)");
+    return ResourceExhausted(
+        "登录失败次数过多，请15分钟后再试 (too many failed logins; try again in 15 minutes)");
   }
   // Hash work is done for unknown users too, so that timing does not tell whether one exists.
   bool good = false;
@@ -71,9 +73,9 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
           SaveThrottle(s, account_key, AfterFailure(account, now, policy_.per_account)));
       CORDON_ASSIGN_OR_RETURN(ThrottleState address, LoadThrottle(s, ip_key));
       CORDON_RETURN_IF_ERROR(SaveThrottle(s, ip_key, AfterFailure(address, now, policy_.per_ip)));
-      return audit_.Append(s, who,
-                           {"session.login", "user", row ? std::to_string(row->user.id) : "",
-                            "failed", "", ""});
+      return audit_.Append(
+          s, who,
+          {"session.login", "user", row ? std::to_string(row->user.id) : "", "failed", "", ""});
     }));
     return BadLogin();
   }
@@ -92,7 +94,8 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
 
 Result<Principal> AuthService::Authenticate(std::string_view token, const std::string& ip,
                                             const std::string& request_id) {
-  static const Status kNoSession(StatusCode::kUnauthenticated, "请先登录 (not logged in or session expired)");
+  static const Status kNoSession(StatusCode::kUnauthenticated,
+                                 "请先登录 (not logged in or session expired)");
   if (token.empty() || token.size() > 128) return kNoSession;
   const std::string hash = Sha256Hex(token);
   const std::int64_t now = Now();
@@ -112,7 +115,8 @@ Result<Principal> AuthService::Authenticate(std::string_view token, const std::s
     return kNoSession;
   }
   if (now - session->last_seen_at >= policy_.touch_every_seconds) {
-    CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) { return TouchSession(s, hash, now); }));
+    CORDON_RETURN_IF_ERROR(
+        db_.Write([&](store::Session& s) { return TouchSession(s, hash, now); }));
   }
   return PrincipalOf(*user, ip, request_id);
 }
@@ -157,7 +161,9 @@ Result<User> AuthService::AddUser(const User& user, std::string_view password) {
   for (char c : user.username) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '-' || c == '.';
-    if (!ok) return FieldInvalid("username", "用户名只能包含字母、数字、_ - . (letters, digits, _ - . only)");
+    if (!ok)
+      return FieldInvalid("username",
+                          "用户名只能包含字母、数字、_ - . (letters, digits, _ - . only)");
   }
   if (auto problem = PasswordProblem(password, user.username); !problem.empty()) {
     return FieldInvalid("password", problem);
@@ -175,9 +181,8 @@ Result<User> AuthService::AddUser(const User& user, std::string_view password) {
     CORDON_ASSIGN_OR_RETURN(auto existing, FindUserByName(s, user.username));
     if (existing) return AlreadyExists("用户名已存在 (username taken): " + user.username);
     CORDON_ASSIGN_OR_RETURN(created.id, InsertUser(s, user, hash, Now()));
-    return audit_.Append(s, cli,
-                         {"user.create", "user", std::to_string(created.id), "ok", "",
-                          "role,region"});
+    return audit_.Append(
+        s, cli, {"user.create", "user", std::to_string(created.id), "ok", "", "role,region"});
   });
   if (!status.ok()) return status;
   return created;

@@ -15,9 +15,9 @@
 namespace cordon::auth {
 
 struct SessionPolicy {
-  std::int64_t idle_seconds = 30 * 60;        // security.md D5
+  std::int64_t idle_seconds = 30 * 60;  // security.md D5
   std::int64_t absolute_seconds = 12 * 3600;
-  std::int64_t touch_every_seconds = 60;      // last-seen is written at most once a minute
+  std::int64_t touch_every_seconds = 60;  // last-seen is written at most once a minute
   ThrottlePolicy per_account;
   ThrottlePolicy per_ip{20, 15 * 60, 15 * 60};
 };

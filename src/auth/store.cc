@@ -48,16 +48,16 @@ Result<std::int64_t> InsertUser(store::Session& s, const User& user, std::string
       s.Exec("INSERT INTO users (username, display_name, password_hash, role, region_code, "
              "disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
              {user.username, user.display_name, std::string(hash), std::string(RoleName(user.role)),
-              user.region_code.empty() ? store::Value{} : store::Value{user.region_code}, now,
-              now})
+              user.region_code.empty() ? store::Value{} : store::Value{user.region_code}, now, now})
           .status());
   return s.QueryInt("SELECT id FROM users WHERE username = ?", {user.username});
 }
 
 Status UpdatePasswordHash(store::Session& s, std::int64_t user_id, std::string_view hash,
                           std::int64_t now) {
-  return s.Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
-                {std::string(hash), now, user_id})
+  return s
+      .Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+            {std::string(hash), now, user_id})
       .status();
 }
 
@@ -69,9 +69,11 @@ Result<bool> RegionExists(store::Session& s, std::string_view code) {
 
 Status InsertSession(store::Session& s, std::string_view token_hash, std::int64_t user_id,
                      std::int64_t now, std::int64_t expires_at) {
-  return s.Exec("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                {std::string(token_hash), user_id, now, now, expires_at})
+  return s
+      .Exec(
+          "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {std::string(token_hash), user_id, now, now, expires_at})
       .status();
 }
 
@@ -87,8 +89,9 @@ Result<std::optional<SessionRow>> FindSession(store::Session& s, std::string_vie
 }
 
 Status TouchSession(store::Session& s, std::string_view token_hash, std::int64_t now) {
-  return s.Exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
-                {now, std::string(token_hash)})
+  return s
+      .Exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+            {now, std::string(token_hash)})
       .status();
 }
 
@@ -98,8 +101,9 @@ Status DeleteSession(store::Session& s, std::string_view token_hash) {
 
 Status DeleteUserSessions(store::Session& s, std::int64_t user_id,
                           std::string_view except_token_hash) {
-  return s.Exec("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
-                {user_id, std::string(except_token_hash)})
+  return s
+      .Exec("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+            {user_id, std::string(except_token_hash)})
       .status();
 }
 
@@ -116,10 +120,12 @@ Result<ThrottleState> LoadThrottle(store::Session& s, std::string_view key) {
 
 Status SaveThrottle(store::Session& s, std::string_view key, const ThrottleState& state) {
   CORDON_RETURN_IF_ERROR(ClearThrottle(s, key));
-  return s.Exec("INSERT INTO login_throttle (key, failures, window_start, locked_until) "
-                "VALUES (?, ?, ?, ?)",
-                {std::string(key), static_cast<std::int64_t>(state.failures), state.window_start,
-                 state.locked_until})
+  return s
+      .Exec(
+          "INSERT INTO login_throttle (key, failures, window_start, locked_until) "
+          "VALUES (?, ?, ?, ?)",
+          {std::string(key), static_cast<std::int64_t>(state.failures), state.window_start,
+           state.locked_until})
       .status();
 }
 

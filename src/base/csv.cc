@@ -17,7 +17,9 @@ bool IsLineBreak(char c) { return c == '\n' || c == '\r'; }
 std::string SniffDelimiter(std::string_view text) {
   std::array<std::size_t, kDelimiters.size()> counts{};
   std::size_t i = 0;
-  while (i < text.size() && IsLineBreak(text[i])) ++i;
+  while (i < text.size() && IsLineBreak(text[i])) {
+    ++i;
+  }
   bool quoted = false;
   for (; i < text.size(); ++i) {
     const char c = text[i];
@@ -29,13 +31,17 @@ std::string SniffDelimiter(std::string_view text) {
       break;
     } else {
       for (std::size_t k = 0; k < kDelimiters.size(); ++k) {
-        if (text.substr(i).starts_with(kDelimiters[k])) ++counts[k];
+        if (text.substr(i).starts_with(kDelimiters[k])) {
+          ++counts[k];
+        }
       }
     }
   }
   std::size_t best = 0;
   for (std::size_t k = 1; k < counts.size(); ++k) {
-    if (counts[k] > counts[best]) best = k;
+    if (counts[k] > counts[best]) {
+      best = k;
+    }
   }
   return std::string(kDelimiters[best]);
 }
@@ -64,7 +70,11 @@ std::string TrimHeaderCell(std::string_view s) {
 // so that one upload reports every broken line at once.
 class Reader {
  public:
-  Reader(std::string_view text, std::string_view delimiter) : t_(text), d_(delimiter) {}
+  Reader(std::string_view text, std::string_view delimiter) : t_(text), d_(delimiter) {
+    for (const char c : {'\r', '\n', '"', d_[0]}) {
+      special_[static_cast<unsigned char>(c)] = true;
+    }
+  }
 
   bool AtEnd() const { return pos_ >= t_.size(); }
 
@@ -82,15 +92,17 @@ class Reader {
         pos_ += d_.size();
         continue;
       }
-      if (!AtEnd()) ConsumeLineBreak();
+      if (!AtEnd()) {
+        ConsumeLineBreak();
+      }
       break;
     }
     return any_quoted || fields->size() > 1 || !fields->front().empty();
   }
 
-  const std::vector<FieldError>& errors() const { return errors_; }
-  std::size_t error_count() const { return error_count_; }
-  std::size_t first_error_line() const { return first_error_line_; }
+  const std::vector<FieldError>& Errors() const { return errors_; }
+  std::size_t ErrorCount() const { return error_count_; }
+  std::size_t FirstErrorLine() const { return first_error_line_; }
 
  private:
   bool AtDelimiter() const {
@@ -98,13 +110,17 @@ class Reader {
   }
 
   void ConsumeLineBreak() {
-    if (t_[pos_] == '\r' && pos_ + 1 < t_.size() && t_[pos_ + 1] == '\n') ++pos_;
+    if (t_[pos_] == '\r' && pos_ + 1 < t_.size() && t_[pos_ + 1] == '\n') {
+      ++pos_;
+    }
     ++pos_;
     ++line_;
   }
 
   void Error(std::size_t line, std::string what) {
-    if (error_count_++ == 0) first_error_line_ = line;
+    if (error_count_++ == 0) {
+      first_error_line_ = line;
+    }
     if (errors_.size() < kMaxReportedErrors) {
       errors_.push_back({"line " + std::to_string(line), std::move(what)});
     }
@@ -113,7 +129,9 @@ class Reader {
   // Appends t_[from, to) to *out, counting the line breaks it contains.
   void Take(std::size_t from, std::size_t to, std::string* out) {
     for (std::size_t i = from; i < to; ++i) {
-      if (t_[i] == '\n' || (t_[i] == '\r' && (i + 1 >= t_.size() || t_[i + 1] != '\n'))) ++line_;
+      if (t_[i] == '\n' || (t_[i] == '\r' && (i + 1 >= t_.size() || t_[i + 1] != '\n'))) {
+        ++line_;
+      }
     }
     out->append(t_.substr(from, to - from));
   }
@@ -123,7 +141,9 @@ class Reader {
   bool ReadField(std::string* field) {
     std::size_t p = pos_;
     // Tolerate spaces before an opening quote, as some hand-edited files have them.
-    while (p < t_.size() && t_[p] == ' ') ++p;
+    while (p < t_.size() && t_[p] == ' ') {
+      ++p;
+    }
     if (p < t_.size() && t_[p] == '"') {
       ReadQuoted(p + 1, field);
       return true;
@@ -135,8 +155,17 @@ class Reader {
   void ReadUnquoted(std::string* field) {
     const std::size_t start = pos_;
     bool reported = false;
-    while (pos_ < t_.size() && !IsLineBreak(t_[pos_]) && !AtDelimiter()) {
-      if (t_[pos_] == '"' && !reported) {
+    while (pos_ < t_.size()) {
+      const char c = t_[pos_];
+      // Most bytes are ordinary; one table lookup per byte keeps this loop tight.
+      if (!special_[static_cast<unsigned char>(c)]) {
+        ++pos_;
+        continue;
+      }
+      if (IsLineBreak(c) || AtDelimiter()) {
+        break;
+      }
+      if (c == '"' && !reported) {
         Error(line_, "未加引号的字段中出现引号：含引号的字段须整体加引号，并把引号写成两个");
         reported = true;
       }
@@ -165,7 +194,9 @@ class Reader {
       }
       break;
     }
-    while (pos_ < t_.size() && t_[pos_] == ' ') ++pos_;
+    while (pos_ < t_.size() && t_[pos_] == ' ') {
+      ++pos_;
+    }
     if (!AtEnd() && !IsLineBreak(t_[pos_]) && !AtDelimiter()) {
       Error(line_, "结束引号后还有其他字符：引号须包住整个字段");
       std::string rest;
@@ -176,6 +207,7 @@ class Reader {
 
   std::string_view t_;
   std::string_view d_;
+  std::array<bool, 256> special_{};  // bytes that may end an unquoted field or be an error
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::vector<FieldError> errors_;
@@ -195,9 +227,13 @@ Result<CsvDocument> ParseCsv(std::string_view bytes, std::size_t max_rows) {
   std::vector<std::string> fields;
   std::size_t line = 0;
   while (!reader.AtEnd()) {
-    if (!reader.ReadRecord(&fields, &line)) continue;
+    if (!reader.ReadRecord(&fields, &line)) {
+      continue;
+    }
     if (!have_header) {
-      for (const std::string& cell : fields) doc.header.push_back(TrimHeaderCell(cell));
+      for (const std::string& cell : fields) {
+        doc.header.push_back(TrimHeaderCell(cell));
+      }
       have_header = true;
       continue;
     }
@@ -207,13 +243,15 @@ Result<CsvDocument> ParseCsv(std::string_view bytes, std::size_t max_rows) {
     doc.rows.push_back({line, std::move(fields)});
     fields = {};
   }
-  if (reader.error_count() > 0) {
-    return InvalidArgument("CSV 格式错误 " + std::to_string(reader.error_count()) + " 处，第 " +
-                               std::to_string(reader.first_error_line()) +
-                               " 行：" + reader.errors().front().message,
-                           reader.errors());
+  if (reader.ErrorCount() > 0) {
+    return InvalidArgument("CSV 格式错误 " + std::to_string(reader.ErrorCount()) + " 处，第 " +
+                               std::to_string(reader.FirstErrorLine()) + " 行：" +
+                               reader.Errors().front().message,
+                           reader.Errors());
   }
-  if (!have_header) return InvalidArgument("文件为空：没有表头", {{"line 1", "文件为空：没有表头"}});
+  if (!have_header) {
+    return InvalidArgument("文件为空：没有表头", {{"line 1", "文件为空：没有表头"}});
+  }
   return doc;
 }
 
@@ -238,10 +276,14 @@ std::string CsvCell(std::string_view value) {
   cell.append(value);
   bool needs_quotes = cell.find_first_of(std::string_view(",;\t\"\r\n")) != std::string::npos ||
                       cell.find(kFullWidthComma) != std::string::npos;
-  if (!needs_quotes) return cell;
+  if (!needs_quotes) {
+    return cell;
+  }
   std::string quoted = "\"";
   for (char c : cell) {
-    if (c == '"') quoted.push_back('"');
+    if (c == '"') {
+      quoted.push_back('"');
+    }
     quoted.push_back(c);
   }
   quoted.push_back('"');

@@ -17,8 +17,8 @@ struct CsvRow {
 };
 
 struct CsvDocument {
-  std::string encoding;   // "UTF-8", "UTF-8-BOM", "GB18030", "UTF-16LE" or "UTF-16BE"
-  std::string delimiter;  // ",", ";", "\t" or "，" (U+FF0C, as UTF-8)
+  std::string encoding;             // "UTF-8", "UTF-8-BOM", "GB18030", "UTF-16LE" or "UTF-16BE"
+  std::string delimiter;            // ",", ";", "\t" or "，" (U+FF0C, as UTF-8)
   std::vector<std::string> header;  // cells trimmed of white space, U+3000 and U+FEFF
   std::vector<CsvRow> rows;         // data records, without the header
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -31,7 +32,9 @@ constexpr std::size_t kUtf8Evidence = 4;
 // The number of multi-byte sequences in well-formed UTF-8: one lead byte each.
 std::size_t CountMultiByte(std::string_view utf8) {
   std::size_t n = 0;
-  for (char c : utf8) n += (static_cast<unsigned char>(c) & 0xC0) == 0xC0 ? 1 : 0;
+  for (char c : utf8) {
+    n += (static_cast<unsigned char>(c) & 0xC0) == 0xC0 ? 1 : 0;
+  }
   return n;
 }
 
@@ -59,10 +62,14 @@ Result<std::string> DecodeUtf16(std::string_view bytes, bool big_endian) {
         i += 2;
       }
     }
-    if (cp >= 0xD800 && cp <= 0xDFFF) return Undecodable(LineAt(out, out.size()), bad);
+    if (cp >= 0xD800 && cp <= 0xDFFF) {
+      return Undecodable(LineAt(out, out.size()), bad);
+    }
     internal::AppendUtf8(cp, &out);
   }
-  if (i != bytes.size()) return Undecodable(LineAt(out, out.size()), bad);
+  if (i != bytes.size()) {
+    return Undecodable(LineAt(out, out.size()), bad);
+  }
   return out;
 }
 
@@ -70,12 +77,15 @@ class IconvHandle {
  public:
   explicit IconvHandle(iconv_t cd) : cd_(cd) {}
   ~IconvHandle() {
-    if (ok()) iconv_close(cd_);
+    if (Valid()) {
+      iconv_close(cd_);
+    }
   }
   IconvHandle(const IconvHandle&) = delete;
   IconvHandle& operator=(const IconvHandle&) = delete;
-  bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
-  iconv_t get() const { return cd_; }
+  // iconv_open reports failure as (iconv_t)-1.
+  bool Valid() const { return reinterpret_cast<std::intptr_t>(cd_) != -1; }
+  iconv_t Get() const { return cd_; }
 
  private:
   iconv_t cd_;
@@ -84,7 +94,9 @@ class IconvHandle {
 // GB18030 -> UTF-8 with glibc's iconv. On a bad sequence, returns false and sets *error_offset.
 Result<bool> DecodeGb18030(std::string_view bytes, std::string* out, std::size_t* error_offset) {
   const IconvHandle cd(iconv_open("UTF-8", "GB18030"));
-  if (!cd.ok()) return Internal("iconv 不支持 GB18030");
+  if (!cd.Valid()) {
+    return Internal("iconv 不支持 GB18030");
+  }
   // Two GB18030 bytes become at most three UTF-8 bytes, four at most four.
   out->assign(bytes.size() + bytes.size() / 2 + 16, '\0');
   char* in = const_cast<char*>(bytes.data());  // iconv's signature predates const
@@ -93,9 +105,11 @@ Result<bool> DecodeGb18030(std::string_view bytes, std::string* out, std::size_t
   while (in_left > 0) {
     char* dst = out->data() + written;
     std::size_t out_left = out->size() - written;
-    const std::size_t r = iconv(cd.get(), &in, &in_left, &dst, &out_left);
+    const std::size_t r = iconv(cd.Get(), &in, &in_left, &dst, &out_left);
     written = static_cast<std::size_t>(dst - out->data());
-    if (r != static_cast<std::size_t>(-1)) break;
+    if (r != static_cast<std::size_t>(-1)) {
+      break;
+    }
     if (errno == E2BIG) {
       out->resize(out->size() * 2);
       continue;

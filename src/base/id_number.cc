@@ -27,16 +27,22 @@ bool LooksLikeExcelNumber(std::string_view s) {
   if (e != std::string_view::npos) {
     std::string_view mantissa = s.substr(0, e);
     std::string_view exponent = s.substr(e + 1);
-    if (!exponent.empty() && exponent[0] == '+') exponent.remove_prefix(1);
+    if (!exponent.empty() && exponent[0] == '+') {
+      exponent.remove_prefix(1);
+    }
     const std::size_t dot = mantissa.find('.');
     if (dot != std::string_view::npos) {
-      if (!AllDigits(mantissa.substr(dot + 1))) return false;
+      if (!AllDigits(mantissa.substr(dot + 1))) {
+        return false;
+      }
       mantissa = mantissa.substr(0, dot);
     }
     return AllDigits(mantissa) && AllDigits(exponent);
   }
   const std::size_t dot = s.find('.');
-  if (dot == std::string_view::npos || dot < 15) return false;
+  if (dot == std::string_view::npos || dot < 15) {
+    return false;
+  }
   const std::string_view fraction = s.substr(dot + 1);
   return AllDigits(s.substr(0, dot)) && fraction.find_first_not_of('0') == std::string_view::npos;
 }
@@ -45,7 +51,9 @@ bool LooksLikeExcelNumber(std::string_view s) {
 // Macau (810000, 820000, which also fall under 81/82) and Taiwan residents (830000).
 bool IsProvinceCode(std::string_view address) {
   const int p = TwoDigits(address);
-  if (p == 83) return address == "830000";
+  if (p == 83) {
+    return address == "830000";
+  }
   return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) ||
          (p >= 41 && p <= 46) || (p >= 50 && p <= 54) || (p >= 61 && p <= 65) || p == 71 ||
          p == 81 || p == 82;
@@ -54,9 +62,12 @@ bool IsProvinceCode(std::string_view address) {
 std::optional<std::chrono::year_month_day> BirthDate(std::string_view yyyymmdd) {
   const int y = TwoDigits(yyyymmdd.substr(0, 2)) * 100 + TwoDigits(yyyymmdd.substr(2, 2));
   const std::chrono::year_month_day date{
-      std::chrono::year(y), std::chrono::month(static_cast<unsigned>(TwoDigits(yyyymmdd.substr(4)))),
+      std::chrono::year(y),
+      std::chrono::month(static_cast<unsigned>(TwoDigits(yyyymmdd.substr(4)))),
       std::chrono::day(static_cast<unsigned>(TwoDigits(yyyymmdd.substr(6))))};
-  if (!date.ok()) return std::nullopt;
+  if (!date.ok()) {
+    return std::nullopt;
+  }
   return date;
 }
 
@@ -64,8 +75,12 @@ std::optional<std::chrono::year_month_day> BirthDate(std::string_view yyyymmdd) 
 // of the tests decides which message a user sees, so Excel damage is recognised before the
 // generic shape messages.
 Status CheckShape(std::string* s, bool* upgraded) {
-  if (s->empty()) return InvalidArgument("身份证号为空");
-  if (LooksLikeExcelNumber(*s)) return InvalidArgument(std::string(kIdExcelMangledMessage));
+  if (s->empty()) {
+    return InvalidArgument("身份证号为空");
+  }
+  if (LooksLikeExcelNumber(*s)) {
+    return InvalidArgument(std::string(kIdExcelMangledMessage));
+  }
   const bool all_digits = AllDigits(*s);
   if (all_digits && (s->size() == 16 || s->size() == 17)) {
     return InvalidArgument(std::string(kIdExcelMangledMessage));
@@ -92,10 +107,14 @@ Status CheckShape(std::string* s, bool* upgraded) {
 Result<ResidentId> Parse(std::string_view raw, std::chrono::year_month_day today,
                          const CountyCodeLookup* known_county) {
   std::optional<std::string> normalised = internal::NormalizeIdentifier(raw);
-  if (!normalised) return InvalidArgument("身份证号含有无法识别的字符编码");
+  if (!normalised) {
+    return InvalidArgument("身份证号含有无法识别的字符编码");
+  }
   std::string s = std::move(*normalised);
   for (char& c : s) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
   }
   ResidentId id;
   CORDON_RETURN_IF_ERROR(CheckShape(&s, &id.upgraded_from_15));
@@ -107,7 +126,9 @@ Result<ResidentId> Parse(std::string_view raw, std::chrono::year_month_day today
   const char expected = GbCheckCharacter(std::string_view(s).substr(0, 17));
   if (s[17] != expected) {
     // Excel keeps 15 significant digits, so the last three of an 18-digit number become 000.
-    if (s.ends_with("000")) return InvalidArgument(std::string(kIdExcelMangledMessage));
+    if (s.ends_with("000")) {
+      return InvalidArgument(std::string(kIdExcelMangledMessage));
+    }
     return InvalidArgument(std::string("身份证号码校验位错误：按 GB 11643 计算应为 ") + expected +
                            "，实际为 " + s[17]);
   }

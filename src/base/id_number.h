@@ -25,9 +25,9 @@ inline constexpr std::string_view kIdExcelMangledMessage =
 char GbCheckCharacter(std::string_view first17);
 
 struct ResidentId {
-  std::string number;        // 18 characters, normalised, upper-case X
-  char sex = 'M';            // 'M' odd sequence, 'F' even
-  std::string birth_date;    // YYYY-MM-DD
+  std::string number;      // 18 characters, normalised, upper-case X
+  char sex = 'M';          // 'M' odd sequence, 'F' even
+  std::string birth_date;  // YYYY-MM-DD
   bool upgraded_from_15 = false;
   std::vector<std::string> warnings;  // e.g. age over 120, unknown county code
 };

@@ -48,7 +48,9 @@ std::string KeepEnds(std::string_view s, std::size_t head, std::size_t tail,
   if (n != expected_length) {
     // Unknown shape: the generic rule, and nothing at all for very short values, where keeping
     // two characters at each end would show everything.
-    if (n <= 4) return std::string(n, '*');
+    if (n <= 4) {
+      return std::string(n, '*');
+    }
     head = 2;
     tail = 2;
   }
@@ -59,9 +61,7 @@ std::string KeepEnds(std::string_view s, std::size_t head, std::size_t tail,
   return out;
 }
 
-bool IsAnyDigit(char32_t cp) {
-  return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
-}
+bool IsAnyDigit(char32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19); }
 
 bool IsAddressMarker(char32_t cp) {
   switch (cp) {
@@ -86,8 +86,12 @@ std::string MaskPhone(std::string_view phone) { return KeepEnds(phone, 3, 4, 11)
 
 std::string MaskName(std::string_view name) {
   const std::vector<Unit> units = Split(name);
-  if (units.empty()) return {};
-  if (units.size() == 1) return "*";
+  if (units.empty()) {
+    return {};
+  }
+  if (units.size() == 1) {
+    return "*";
+  }
   std::string out;
   Keep(units, 0, 1, &out);
   out.append(units.size() - 1, '*');
@@ -96,18 +100,26 @@ std::string MaskName(std::string_view name) {
 
 std::string MaskAddress(std::string_view address) {
   const std::vector<Unit> units = Split(address);
-  if (units.empty()) return {};
+  if (units.empty()) {
+    return {};
+  }
   const std::size_t first_digit = static_cast<std::size_t>(
       std::find_if(units.begin(), units.end(), [](const Unit& u) { return IsAnyDigit(u.cp); }) -
       units.begin());
   std::size_t keep = 0;
   for (std::size_t k = 0; k < first_digit; ++k) {
-    if (!IsAddressMarker(units[k].cp)) continue;
+    if (!IsAddressMarker(units[k].cp)) {
+      continue;
+    }
     keep = k + 1;
     // "街道" is one marker: keep its second character too.
-    if (units[k].cp == U'街' && k + 1 < first_digit && units[k + 1].cp == U'道') keep = k + 2;
+    if (units[k].cp == U'街' && k + 1 < first_digit && units[k + 1].cp == U'道') {
+      keep = k + 2;
+    }
   }
-  if (keep == 0) keep = std::min<std::size_t>(6, first_digit);
+  if (keep == 0) {
+    keep = std::min<std::size_t>(6, first_digit);
+  }
   std::string out;
   Keep(units, 0, keep, &out);
   out.append("****");

@@ -11,7 +11,7 @@
 namespace cordon::base {
 
 struct Mobile {
-  std::string number;  // 11 digits, national form, e.g. "13800138000"
+  std::string number;                 // 11 digits, national form, e.g. "13800138000"
   std::vector<std::string> warnings;  // e.g. an unallocated or data-only segment
 };
 

@@ -35,10 +35,16 @@ std::string TypeName(const nlohmann::json& v) { return v.type_name(); }
 
 }  // namespace
 
+std::string JsonText(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth) {
-  if (body.empty()) return InvalidArgument("请求体为空，应为 JSON 对象 (empty body: a JSON object is required)");
+  if (body.empty())
+    return InvalidArgument("请求体为空，应为 JSON 对象 (empty body: a JSON object is required)");
   if (MaxDepth(body) > max_depth) {
-    return InvalidArgument("JSON 嵌套过深 (JSON nested deeper than " + std::to_string(max_depth) + ")");
+    return InvalidArgument("JSON 嵌套过深 (JSON nested deeper than " + std::to_string(max_depth) +
+                           ")");
   }
   nlohmann::json value = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
@@ -89,8 +95,8 @@ std::optional<std::int64_t> ObjectReader::Int(std::string_view name, bool requir
                        ? INT64_MAX
                        : v->get<std::int64_t>();
   if (n < min || n > max) {
-    AddError(Field(name), "超出范围 " + std::to_string(min) + "-" + std::to_string(max) +
-                              " (out of range)");
+    AddError(Field(name),
+             "超出范围 " + std::to_string(min) + "-" + std::to_string(max) + " (out of range)");
     return std::nullopt;
   }
   return n;

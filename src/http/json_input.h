@@ -3,13 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 
@@ -18,6 +17,10 @@ namespace cordon::http {
 // Parses a body that must be one JSON object. Errors: kInvalidArgument with the parse position.
 Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth = 32);
 
+// Serialises an answer. Invalid UTF-8 that reached stored text is replaced, never thrown on:
+// one bad row must not turn a whole page into a 500.
+std::string JsonText(const nlohmann::json& value);
+
 // Reads fields of one object, collecting every problem; Finish() reports them all at once,
 // together with any field that was never asked for.
 class ObjectReader {
@@ -25,7 +28,8 @@ class ObjectReader {
   explicit ObjectReader(const nlohmann::json& object, std::string prefix = "")
       : object_(object), prefix_(std::move(prefix)) {}
 
-  std::optional<std::string> String(std::string_view name, bool required, std::size_t max_len = 1000);
+  std::optional<std::string> String(std::string_view name, bool required,
+                                    std::size_t max_len = 1000);
   std::optional<std::int64_t> Int(std::string_view name, bool required, std::int64_t min,
                                   std::int64_t max);
   std::optional<std::vector<std::string>> StringList(std::string_view name, bool required,

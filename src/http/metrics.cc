@@ -32,8 +32,8 @@ std::string Metrics::Render() const {
   for (const auto& [route, h] : latency_) {
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       std::snprintf(number, sizeof number, "%g", kBuckets[i]);
-      out += "cordon_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"" +
-             number + "\"} " + std::to_string(h.buckets[i]) + "\n";
+      out += "cordon_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"" + number +
+             "\"} " + std::to_string(h.buckets[i]) + "\n";
     }
     out += "cordon_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"+Inf\"} " +
            std::to_string(h.count) + "\n";

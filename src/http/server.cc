@@ -15,6 +15,7 @@
 #include "auth/service.h"
 #include "http/error_response.h"
 #include "http/metrics.h"
+#include "http/static_files.h"
 #include "store/database.h"
 
 namespace cordon::http {
@@ -25,6 +26,7 @@ thread_local std::chrono::steady_clock::time_point t_start;
 thread_local std::string t_request_id;
 thread_local std::string t_route;
 thread_local std::string t_user;
+thread_local bool t_accepts_gzip = false;
 
 std::string NewRequestId() {
   static const std::uint32_t node = std::random_device{}();
@@ -88,14 +90,15 @@ std::string TokenOf(const httplib::Request& req, bool secure_cookie) {
 void Apply(const Response& from, httplib::Response& to) {
   to.status = from.status;
   for (const auto& [k, v] : from.headers) to.set_header(k, v);
-  if (!from.body.empty() || from.status != 204) to.set_content(from.body, from.content_type.c_str());
+  if (!from.body.empty() || from.status != 204)
+    to.set_content(from.body, from.content_type.c_str());
 }
 
 }  // namespace
 
 struct Server::State {
   Metrics metrics;
-  std::string index_html;
+  StaticFiles web;
   std::atomic<bool> stopping{false};
 };
 
@@ -133,11 +136,11 @@ Server::~Server() = default;
 void Server::Route(const std::string& method, const std::string& pattern, Access access,
                    Handler handler) {
   routes_.push_back({method, pattern, access});
-  auto wrapped = [this, pattern, access, handler = std::move(handler)](
-                     const httplib::Request& req, httplib::Response& res) {
+  auto wrapped = [this, pattern, access, handler = std::move(handler)](const httplib::Request& req,
+                                                                       httplib::Response& res) {
     t_route = pattern;
-    Context ctx{req, t_request_id, req.remote_addr, TokenOf(req, options_.secure_cookie),
-                std::nullopt, {}};
+    Context ctx{
+        req, t_request_id, req.remote_addr, TokenOf(req, options_.secure_cookie), std::nullopt, {}};
     for (std::size_t i = 1; i < req.matches.size(); ++i) ctx.path_params.push_back(req.matches[i]);
     Status failure;
     if (access == Access::kAuthenticated) {
@@ -186,9 +189,16 @@ void Server::Install() {
   s.set_write_timeout(10);
   s.set_payload_max_length(options_.max_body_bytes);
   int threads = options_.threads;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  s.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+  };
 
-  s.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    // The library would compress answers itself (Brotli at its highest quality, on every
+    // request); static files carry their own gzip copy, made once. The request object is not
+    // const where the library owns it, so dropping the header here is well-defined.
+    t_accepts_gzip = req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
+    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
     t_start = std::chrono::steady_clock::now();
     t_request_id = NewRequestId();
     t_route = "static";
@@ -207,8 +217,8 @@ void Server::Install() {
       res.set_header("Cache-Control", "no-store");
     }
   });
-  s.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
+  s.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
         if (res.body.empty()) {
           res.set_content(ErrorBodyForHttpStatus(res.status), "application/json; charset=utf-8");
         }
@@ -247,26 +257,34 @@ void Server::Install() {
     res.set_content(state_->metrics.Render(), "text/plain; version=0.0.4");
   });
 
-  if (!options_.web_dir.empty()) {
-    std::ifstream index(options_.web_dir + "/index.html");
-    std::stringstream buf;
-    buf << index.rdbuf();
-    state_->index_html = buf.str();
-    s.set_mount_point("/", options_.web_dir);
-  }
+  state_->web.Load(options_.web_dir);
 }
 
 Status Server::Listen(const std::function<void(int)>& on_listening, bool handle_signals) {
   // The catch-all goes last: unknown API paths get a JSON 404, anything else is a page of the
   // single-page app, answered with index.html.
   server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
-    if (req.path.starts_with("/api/") || state_->index_html.empty()) {
+    const StaticFile* file = state_->web.Find(req.path);
+    // A path with a file extension names a file: if it is missing, say so, rather than answer
+    // with the page (a stale tab asking for an old script would get HTML and go blank).
+    bool names_file =
+        req.path.rfind('.') != std::string::npos && req.path.rfind('.') > req.path.rfind('/');
+    if (file == nullptr && !req.path.starts_with("/api/") && !names_file)
+      file = state_->web.Index();
+    if (file == nullptr) {
       res.status = 404;
       res.set_content(ErrorBodyForHttpStatus(404), "application/json; charset=utf-8");
       return;
     }
-    res.set_header("Cache-Control", "no-cache");
-    res.set_content(state_->index_html, "text/html; charset=utf-8");
+    res.set_header("Cache-Control",
+                   file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    res.set_header("Vary", "Accept-Encoding");
+    if (!file->gzip.empty() && t_accepts_gzip) {
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(file->gzip, file->content_type.c_str());
+    } else {
+      res.set_content(file->body, file->content_type.c_str());
+    }
   });
 
   sigset_t signals;

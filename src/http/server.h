@@ -27,11 +27,11 @@ namespace cordon::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;              // 0: any free port, printed once listening
-  int threads = 64;             // one per concurrently open connection (cpp-httplib's model)
+  int port = 8080;   // 0: any free port, printed once listening
+  int threads = 64;  // one per concurrently open connection (cpp-httplib's model)
   std::size_t max_body_bytes = 8 << 20;
-  std::string web_dir;          // the built web UI (web/dist); empty: no UI
-  bool secure_cookie = true;    // __Host- prefix and Secure; off only for plain-HTTP LAN tests
+  std::string web_dir;        // the built web UI (web/dist); empty: no UI
+  bool secure_cookie = true;  // __Host- prefix and Secure; off only for plain-HTTP LAN tests
 };
 
 // What a handler sees of one request.
@@ -39,9 +39,9 @@ struct Context {
   const httplib::Request& request;
   std::string request_id;
   std::string ip;
-  std::string token;                      // the session token, if any
+  std::string token;                         // the session token, if any
   std::optional<auth::Principal> principal;  // set for authenticated routes
-  std::vector<std::string> path_params;   // the {…} parts of the route, in order
+  std::vector<std::string> path_params;      // the {…} parts of the route, in order
 };
 
 struct Response {

@@ -16,7 +16,13 @@ using nlohmann::json;
 
 enum class NameView { kMasked, kFull };
 
-json PersonJson(const Person& p, NameView name_view, std::chrono::year_month_day today) {
+std::string Iso(std::int64_t unix_seconds, base::UtcOffset offset) {
+  return base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)),
+                         offset);
+}
+
+json PersonJson(const Person& p, NameView name_view, const PeopleService& service) {
+  const std::chrono::year_month_day today = service.Today();
   json age = nullptr;
   if (auto birth = base::ParseDate(p.birth_date); birth.has_value()) {
     age = base::AgeOn(*birth, today);
@@ -34,8 +40,8 @@ json PersonJson(const Person& p, NameView name_view, std::chrono::year_month_day
           {"region_name", p.region_name},
           {"household_id", p.household_id == 0 ? json(nullptr) : json(p.household_id)},
           {"version", p.version},
-          {"created_at", p.created_at},
-          {"updated_at", p.updated_at},
+          {"created_at", Iso(p.created_at, service.offset())},
+          {"updated_at", Iso(p.updated_at, service.offset())},
           {"masked", true}};
 }
 
@@ -70,12 +76,12 @@ Result<int> Limit(const std::string& text) {
 }
 
 http::Response PageResponse(const std::vector<Person>& items, int limit,
-                            std::chrono::year_month_day today) {
+                            const PeopleService& service) {
   json list = json::array();
-  for (const auto& p : items) list.push_back(PersonJson(p, NameView::kMasked, today));
+  for (const auto& p : items) list.push_back(PersonJson(p, NameView::kMasked, service));
   json next = static_cast<int>(items.size()) == limit ? json(std::to_string(items.back().id))
                                                       : json(nullptr);
-  http::Response r = http::JsonResponse(200, json{{"items", list}, {"next", next}}.dump());
+  http::Response r = http::JsonResponse(200, http::JsonText(json{{"items", list}, {"next", next}}));
   return http::Personal(r);
 }
 
@@ -101,17 +107,17 @@ Result<PersonInput> ReadInput(const std::string& body, bool creating) {
 
 void RegisterRoutes(http::Server& server, PeopleService& people) {
   using http::Access;
-  server.Route("GET", "/api/v1/people", Access::kAuthenticated,
-               [&people](http::Context& ctx) -> Result<http::Response> {
-                 Page page;
-                 CORDON_ASSIGN_OR_RETURN(page.after,
-                                         Cursor(ctx.request.get_param_value("after"), "after"));
-                 CORDON_ASSIGN_OR_RETURN(page.limit, Limit(ctx.request.get_param_value("limit")));
-                 CORDON_ASSIGN_OR_RETURN(
-                     auto items,
-                     people.Search(*ctx.principal, "", ctx.request.get_param_value("region"), page));
-                 return PageResponse(items, page.limit, people.Today());
-               });
+  server.Route(
+      "GET", "/api/v1/people", Access::kAuthenticated,
+      [&people](http::Context& ctx) -> Result<http::Response> {
+        Page page;
+        CORDON_ASSIGN_OR_RETURN(page.after, Cursor(ctx.request.get_param_value("after"), "after"));
+        CORDON_ASSIGN_OR_RETURN(page.limit, Limit(ctx.request.get_param_value("limit")));
+        CORDON_ASSIGN_OR_RETURN(
+            auto items,
+            people.Search(*ctx.principal, "", ctx.request.get_param_value("region"), page));
+        return PageResponse(items, page.limit, people);
+      });
   server.Route("POST", "/api/v1/people/search", Access::kAuthenticated,
                [&people](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
@@ -126,14 +132,14 @@ void RegisterRoutes(http::Server& server, PeopleService& people) {
                  CORDON_ASSIGN_OR_RETURN(page.after, Cursor(after.value_or(""), "after"));
                  CORDON_ASSIGN_OR_RETURN(auto items, people.Search(*ctx.principal, q.value_or(""),
                                                                    region.value_or(""), page));
-                 return PageResponse(items, page.limit, people.Today());
+                 return PageResponse(items, page.limit, people);
                });
   server.Route("POST", "/api/v1/people", Access::kAuthenticated,
                [&people](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(PersonInput input, ReadInput(ctx.request.body, true));
                  CORDON_ASSIGN_OR_RETURN(Person p, people.Create(*ctx.principal, input));
                  http::Response r = http::JsonResponse(
-                     201, PersonJson(p, NameView::kFull, people.Today()).dump());
+                     201, http::JsonText(PersonJson(p, NameView::kFull, people)));
                  r.headers.emplace_back("Location", "/api/v1/people/" + std::to_string(p.id));
                  return http::Personal(r);
                });
@@ -141,8 +147,8 @@ void RegisterRoutes(http::Server& server, PeopleService& people) {
                [&people](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(std::int64_t id, PersonId(ctx.path_params[0]));
                  CORDON_ASSIGN_OR_RETURN(Person p, people.Get(*ctx.principal, id));
-                 http::Response r =
-                     http::JsonResponse(200, PersonJson(p, NameView::kFull, people.Today()).dump());
+                 http::Response r = http::JsonResponse(
+                     200, http::JsonText(PersonJson(p, NameView::kFull, people)));
                  return http::Personal(r);
                });
   server.Route("PATCH", "/api/v1/people/{id}", Access::kAuthenticated,
@@ -150,8 +156,8 @@ void RegisterRoutes(http::Server& server, PeopleService& people) {
                  CORDON_ASSIGN_OR_RETURN(std::int64_t id, PersonId(ctx.path_params[0]));
                  CORDON_ASSIGN_OR_RETURN(PersonInput input, ReadInput(ctx.request.body, false));
                  CORDON_ASSIGN_OR_RETURN(Person p, people.Update(*ctx.principal, id, input));
-                 http::Response r =
-                     http::JsonResponse(200, PersonJson(p, NameView::kFull, people.Today()).dump());
+                 http::Response r = http::JsonResponse(
+                     200, http::JsonText(PersonJson(p, NameView::kFull, people)));
                  return http::Personal(r);
                });
   server.Route("POST", "/api/v1/people/{id}/reveal", Access::kAuthenticated,
@@ -166,7 +172,7 @@ void RegisterRoutes(http::Server& server, PeopleService& people) {
                                          people.Reveal(*ctx.principal, id, *fields, *reason));
                  json out = json::object();
                  for (const auto& [k, v] : values) out[k] = v;
-                 http::Response r = http::JsonResponse(200, out.dump());
+                 http::Response r = http::JsonResponse(200, http::JsonText(out));
                  return http::Personal(r);
                });
 }

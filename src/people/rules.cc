@@ -1,5 +1,6 @@
 #include "people/rules.h"
 
+#include "auth/rules.h"
 #include "base/id_number.h"
 #include "base/local_time.h"
 #include "base/phone.h"
@@ -22,9 +23,17 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything that could
+// break a log line or a printed notice.
 bool HasControl(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) return true;
+    auto next = [&](std::size_t k) {
+      return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0;
+    };
+    if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) return true;
+    if (c == 0xE2 && next(1) == 0x80 && (next(2) == 0xA8 || next(2) == 0xA9)) return true;
   }
   return false;
 }
@@ -33,7 +42,11 @@ bool ValidUtf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
     if (n == 0 || i + n > s.size()) return false;
     for (std::size_t k = 1; k < n; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -150,7 +163,7 @@ Result<Person> ApplyInput(const PersonInput& in, const Person* existing,
     }
   }
   if (in.region) {
-    if (in.region->empty() || in.region->size() > 32) {
+    if (!auth::IsRegionCode(*in.region)) {
       bad("region", "区划代码无效 (invalid region code)");
     } else {
       p.region_code = *in.region;
@@ -174,7 +187,8 @@ Result<Person> ApplyInput(const PersonInput& in, const Person* existing,
 Result<ParsedQuery> ParseQuery(std::string_view raw, std::chrono::year_month_day today) {
   std::string q = Trim(raw);
   if (q.size() > 200) return FieldInvalid("q", "查询过长 (query too long)");
-  if (!ValidUtf8(q) || HasControl(q)) return FieldInvalid("q", "查询含无效字符 (invalid characters)");
+  if (!ValidUtf8(q) || HasControl(q))
+    return FieldInvalid("q", "查询含无效字符 (invalid characters)");
   if (q.empty()) return ParsedQuery{QueryKind::kAll, ""};
   // A digit string is an identifier: it must be whole and valid, never a prefix (no scanning
   // of identifiers by partial numbers).
@@ -193,7 +207,8 @@ Result<ParsedQuery> ParseQuery(std::string_view raw, std::chrono::year_month_day
     }
     return FieldInvalid("q", "请输入完整的身份证号或手机号 (enter a whole ID number or phone)");
   }
-  static constexpr std::string_view kAddressMarks[] = {"路", "街", "号", "栋", "单元", "室", "巷", "村", "小区", "弄"};
+  static constexpr std::string_view kAddressMarks[] = {"路", "街", "号", "栋",   "单元",
+                                                       "室", "巷", "村", "小区", "弄"};
   for (auto mark : kAddressMarks) {
     if (q.find(mark) != std::string::npos) return ParsedQuery{QueryKind::kAddress, q};
   }

@@ -8,7 +8,8 @@ namespace cordon::people {
 namespace {
 
 const Status& PersonNotFound() {
-  static const Status status(StatusCode::kNotFound, "人员不存在或不在管辖范围内 (no such person in your jurisdiction)");
+  static const Status status(StatusCode::kNotFound,
+                             "人员不存在或不在管辖范围内 (no such person in your jurisdiction)");
   return status;
 }
 
@@ -39,9 +40,9 @@ Status PeopleService::Denied(const auth::Principal& who, std::int64_t id) {
     CORDON_ASSIGN_OR_RETURN(exists, Exists(s, id));
     return Status::Ok();
   }));
-  CORDON_RETURN_IF_ERROR(audit_.Record(who, {exists ? "authz_denied" : "people.get", "person",
-                                             std::to_string(id), exists ? "denied" : "not_found",
-                                             "", ""}));
+  CORDON_RETURN_IF_ERROR(
+      audit_.Record(who, {exists ? "authz_denied" : "people.get", "person", std::to_string(id),
+                          exists ? "denied" : "not_found", "", ""}));
   return PersonNotFound();
 }
 
@@ -53,7 +54,8 @@ Result<Person> PeopleService::Get(const auth::Principal& who, std::int64_t id) {
     return Status::Ok();
   }));
   if (!person) return Denied(who, id);
-  CORDON_RETURN_IF_ERROR(audit_.Record(who, {"people.get", "person", std::to_string(id), "ok", "", ""}));
+  CORDON_RETURN_IF_ERROR(
+      audit_.Record(who, {"people.get", "person", std::to_string(id), "ok", "", ""}));
   return *person;
 }
 
@@ -61,6 +63,9 @@ Result<std::vector<Person>> PeopleService::Search(const auth::Principal& who, st
                                                   std::string_view region, const Page& page) {
   CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kPeopleRead));
   CORDON_ASSIGN_OR_RETURN(ParsedQuery query, ParseQuery(q, Today()));
+  if (!region.empty() && !auth::IsRegionCode(region)) {
+    return FieldInvalid("region", "区划代码应为 6-30 位数字 (a region code is 6 to 30 digits)");
+  }
   auth::PathRange scope = auth::SubtreeRange(who.region_path);
   std::vector<Person> found;
   bool region_visible = true;
@@ -77,8 +82,8 @@ Result<std::vector<Person>> PeopleService::Search(const auth::Principal& who, st
     return Status::Ok();
   }));
   if (!region_visible) {
-    CORDON_RETURN_IF_ERROR(audit_.Record(
-        who, {"authz_denied", "region", std::string(region.substr(0, 32)), "denied", "", ""}));
+    CORDON_RETURN_IF_ERROR(
+        audit_.Record(who, {"authz_denied", "region", std::string(region), "denied", "", ""}));
     return NotFound("区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
   }
   // The audit row names the people shown (ids only) and how they were found, never the query.
@@ -88,9 +93,9 @@ Result<std::vector<Person>> PeopleService::Search(const auth::Principal& who, st
     ids += std::to_string(p.id);
   }
   static constexpr const char* kKinds[] = {"list", "id_number", "phone", "address", "name"};
-  CORDON_RETURN_IF_ERROR(audit_.Record(
-      who, {query.kind == QueryKind::kAll ? "people.list" : "people.search", "person", ids, "ok",
-            "", kKinds[static_cast<int>(query.kind)]}));
+  CORDON_RETURN_IF_ERROR(
+      audit_.Record(who, {query.kind == QueryKind::kAll ? "people.list" : "people.search", "person",
+                          ids, "ok", "", kKinds[static_cast<int>(query.kind)]}));
   return found;
 }
 
@@ -101,16 +106,27 @@ Result<Person> PeopleService::Create(const auth::Principal& who, const PersonInp
   Status status = db_.Write([&](store::Session& s) {
     CORDON_ASSIGN_OR_RETURN(auto placement, PlacementOf(s, person.region_code));
     if (!placement || !auth::InSubtree(placement->path, who.region_path)) {
-      return FieldInvalid("region", "区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
+      return FieldInvalid("region",
+                          "区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
     }
     person.region_path = placement->path;
     person.region_name = placement->name;
-    CORDON_ASSIGN_OR_RETURN(std::int64_t other, FindByDocument(s, person.id_type, person.id_number));
-    if (other != 0) return AlreadyExists("该证件号码已有档案 (a person file with this document exists)");
+    if (person.household_id != 0) {
+      CORDON_ASSIGN_OR_RETURN(bool in_scope, HouseholdInScope(s, person.household_id,
+                                                              auth::SubtreeRange(who.region_path)));
+      if (!in_scope)
+        return FieldInvalid("household_id",
+                            "户不存在或不在管辖范围内 (no such household in your jurisdiction)");
+    }
+    CORDON_ASSIGN_OR_RETURN(std::int64_t other,
+                            FindByDocument(s, person.id_type, person.id_number));
+    if (other != 0)
+      return AlreadyExists("该证件号码已有档案 (a person file with this document exists)");
     CORDON_ASSIGN_OR_RETURN(person.id, Insert(s, person, now));
     person.created_at = person.updated_at = now;
-    return audit_.Append(s, who, {"people.create", "person", std::to_string(person.id), "ok", "",
-                                  "id_type,id_number,name,sex,birth_date,phone,address,region"});
+    return audit_.Append(s, who,
+                         {"people.create", "person", std::to_string(person.id), "ok", "",
+                          "id_type,id_number,name,sex,birth_date,phone,address,region"});
   });
   if (!status.ok()) return status;
   return person;
@@ -119,7 +135,8 @@ Result<Person> PeopleService::Create(const auth::Principal& who, const PersonInp
 Result<Person> PeopleService::Update(const auth::Principal& who, std::int64_t id,
                                      const PersonInput& input) {
   CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kPeopleWrite));
-  if (!input.version) return FieldInvalid("version", "必填：修改前读取的版本号 (required: the version you read)");
+  if (!input.version)
+    return FieldInvalid("version", "必填：修改前读取的版本号 (required: the version you read)");
   Person updated;
   bool visible = true;
   Status status = db_.Write([&](store::Session& s) {
@@ -135,19 +152,29 @@ Result<Person> PeopleService::Update(const auth::Principal& who, std::int64_t id
     if (updated.region_code != current->region_code) {
       CORDON_ASSIGN_OR_RETURN(auto placement, PlacementOf(s, updated.region_code));
       if (!placement || !auth::InSubtree(placement->path, who.region_path)) {
-        return FieldInvalid("region", "区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
+        return FieldInvalid("region",
+                            "区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
       }
       updated.region_path = placement->path;
       updated.region_name = placement->name;
     }
+    if (updated.household_id != current->household_id && updated.household_id != 0) {
+      CORDON_ASSIGN_OR_RETURN(bool in_scope, HouseholdInScope(s, updated.household_id,
+                                                              auth::SubtreeRange(who.region_path)));
+      if (!in_scope)
+        return FieldInvalid("household_id",
+                            "户不存在或不在管辖范围内 (no such household in your jurisdiction)");
+    }
     if (updated.id_number != current->id_number || updated.id_type != current->id_type) {
       CORDON_ASSIGN_OR_RETURN(std::int64_t other,
                               FindByDocument(s, updated.id_type, updated.id_number));
-      if (other != 0 && other != id) return AlreadyExists("该证件号码已有档案 (a person file with this document exists)");
+      if (other != 0 && other != id)
+        return AlreadyExists("该证件号码已有档案 (a person file with this document exists)");
     }
     const std::int64_t now = Now();
     CORDON_ASSIGN_OR_RETURN(bool written, people::Update(s, updated, now));
-    if (!written) return FailedPrecondition("档案已被他人修改，请刷新后重试 (changed by someone else: reload)");
+    if (!written)
+      return FailedPrecondition("档案已被他人修改，请刷新后重试 (changed by someone else: reload)");
     updated.version += 1;
     updated.updated_at = now;
     std::string fields;
@@ -185,9 +212,11 @@ Result<std::map<std::string, std::string>> PeopleService::Reveal(
   }
   std::size_t reason_length = CodePoints(reason);
   if (reason_length < 4 || reason_length > 200) {
-    errors.push_back({"reason", "请填写查看理由，4-200 个字符 (a reason of 4 to 200 characters is required)"});
+    errors.push_back(
+        {"reason", "请填写查看理由，4-200 个字符 (a reason of 4 to 200 characters is required)"});
   }
-  if (!errors.empty()) return InvalidArgument("查看申请有误 (invalid reveal request)", std::move(errors));
+  if (!errors.empty())
+    return InvalidArgument("查看申请有误 (invalid reveal request)", std::move(errors));
   std::optional<Person> person;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
     CORDON_ASSIGN_OR_RETURN(person, FindInScope(s, id, auth::SubtreeRange(who.region_path)));

@@ -37,6 +37,7 @@ class PeopleService {
                                                     std::string_view reason);
 
   std::chrono::year_month_day Today() const { return base::LocalDate(clock_.Now(), offset_); }
+  base::UtcOffset offset() const { return offset_; }
 
  private:
   std::int64_t Now() const;

@@ -68,7 +68,8 @@ Result<std::optional<Person>> FindInScope(store::Session& s, std::int64_t id,
 }
 
 Result<bool> Exists(store::Session& s, std::int64_t id) {
-  CORDON_ASSIGN_OR_RETURN(std::int64_t n, s.QueryInt("SELECT COUNT(*) FROM people WHERE id = ?", {id}));
+  CORDON_ASSIGN_OR_RETURN(std::int64_t n,
+                          s.QueryInt("SELECT COUNT(*) FROM people WHERE id = ?", {id}));
   return n > 0;
 }
 
@@ -134,6 +135,16 @@ Result<bool> Update(store::Session& s, const Person& p, std::int64_t now) {
               p.region_path.empty() ? store::Value{} : store::Value{p.region_path}, now, p.id,
               p.version}));
   return changed == 1;
+}
+
+Result<bool> HouseholdInScope(store::Session& s, std::int64_t household_id,
+                              const auth::PathRange& scope) {
+  CORDON_ASSIGN_OR_RETURN(
+      std::int64_t n,
+      s.QueryInt("SELECT COUNT(*) FROM households h JOIN regions r ON r.code = h.region_code "
+                 "WHERE h.id = ? AND r.path >= ? AND r.path < ?",
+                 {household_id, scope.lo, scope.hi}));
+  return n > 0;
 }
 
 Result<std::int64_t> FindByDocument(store::Session& s, const std::string& id_type,

@@ -21,6 +21,9 @@ Result<std::vector<Person>> Search(store::Session& s, QueryKind kind, const std:
 Result<std::int64_t> Insert(store::Session& s, const Person& p, std::int64_t now);
 // Writes p if its stored version is still p.version. Returns false on a version conflict.
 Result<bool> Update(store::Session& s, const Person& p, std::int64_t now);
+// Whether the household exists and lies inside `scope`.
+Result<bool> HouseholdInScope(store::Session& s, std::int64_t household_id,
+                              const auth::PathRange& scope);
 // Another person with this document number (any jurisdiction), or 0.
 Result<std::int64_t> FindByDocument(store::Session& s, const std::string& id_type,
                                     const std::string& id_number);

@@ -6,6 +6,7 @@
 
 #include "auth/rules.h"
 #include "base/masking.h"
+#include "http/json_input.h"
 
 namespace cordon::regions {
 namespace {
@@ -36,15 +37,14 @@ void RegisterRoutes(http::Server& server, RegionService& regions) {
                  json out = Summary(tree.node);
                  json staff = json::array();
                  for (const auto& p : tree.node.staff) {
-                   staff.push_back({{"name", p.name},
-                                    {"role", p.role},
-                                    {"phone", base::MaskPhone(p.phone)}});
+                   staff.push_back(
+                       {{"name", p.name}, {"role", p.role}, {"phone", base::MaskPhone(p.phone)}});
                  }
                  out["staff"] = staff;
                  json children = json::array();
                  for (const auto& c : tree.children) children.push_back(Summary(c));
                  out["children"] = children;
-                 return http::JsonResponse(200, out.dump());
+                 return http::JsonResponse(200, http::JsonText(out));
                });
 }
 

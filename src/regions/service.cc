@@ -6,14 +6,20 @@
 namespace cordon::regions {
 
 Status RegionService::Denied(const auth::Principal& who, std::string_view code) {
+  if (!auth::IsRegionCode(code)) {
+    // Not a code at all: nothing to look up, and nothing of it goes into the audit trail.
+    CORDON_RETURN_IF_ERROR(
+        audit_.Record(who, {"region.get", "region", "(malformed)", "not_found", "", ""}));
+    return NotFound("区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
+  }
   bool exists = false;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
     CORDON_ASSIGN_OR_RETURN(exists, Exists(s, code));
     return Status::Ok();
   }));
-  CORDON_RETURN_IF_ERROR(audit_.Record(
-      who, {exists ? "authz_denied" : "region.get", "region", std::string(code.substr(0, 32)),
-            exists ? "denied" : "not_found", "", ""}));
+  CORDON_RETURN_IF_ERROR(
+      audit_.Record(who, {exists ? "authz_denied" : "region.get", "region", std::string(code),
+                          exists ? "denied" : "not_found", "", ""}));  // code: digits only
   return NotFound("区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
 }
 

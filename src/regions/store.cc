@@ -26,11 +26,16 @@ Region ReadRegion(const store::Row& row) {
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kCity: return "city";
-    case Level::kDistrict: return "district";
-    case Level::kStreet: return "street";
-    case Level::kCommunity: return "community";
-    case Level::kGrid: return "grid";
+    case Level::kCity:
+      return "city";
+    case Level::kDistrict:
+      return "district";
+    case Level::kStreet:
+      return "street";
+    case Level::kCommunity:
+      return "community";
+    case Level::kGrid:
+      return "grid";
   }
   return "unknown";
 }
@@ -48,9 +53,8 @@ Result<std::optional<Region>> FindInScope(store::Session& s, std::string_view co
 }
 
 Result<bool> Exists(store::Session& s, std::string_view code) {
-  CORDON_ASSIGN_OR_RETURN(std::int64_t n,
-                          s.QueryInt("SELECT COUNT(*) FROM regions WHERE code = ?",
-                                     {std::string(code)}));
+  CORDON_ASSIGN_OR_RETURN(std::int64_t n, s.QueryInt("SELECT COUNT(*) FROM regions WHERE code = ?",
+                                                     {std::string(code)}));
   return n > 0;
 }
 

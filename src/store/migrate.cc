@@ -50,8 +50,8 @@ Status Migrate(Database& db) {
   }));
   int current = 0;
   CORDON_RETURN_IF_ERROR(db.Read([&](Session& s) {
-    CORDON_ASSIGN_OR_RETURN(current,
-                            s.QueryInt("SELECT COALESCE(MAX(number), 0) FROM schema_migrations", {}));
+    CORDON_ASSIGN_OR_RETURN(
+        current, s.QueryInt("SELECT COALESCE(MAX(number), 0) FROM schema_migrations", {}));
     return Status::Ok();
   }));
   int latest = migrations.empty() ? 0 : migrations.rbegin()->first;
@@ -80,7 +80,8 @@ Status Migrate(Database& db) {
 Result<std::unique_ptr<Database>> Open(const std::string& url, const OpenOptions& options) {
   std::string_view u = url;
   if (u.starts_with("postgresql://") || u.starts_with("postgres://")) {
-    return InvalidArgument("the PostgreSQL backend is not built into this cordon yet: use sqlite:PATH");
+    return InvalidArgument(
+        "the PostgreSQL backend is not built into this cordon yet: use sqlite:PATH");
   }
   if (u.starts_with("sqlite:")) u.remove_prefix(7);
   if (u.empty()) return InvalidArgument("database URL has no path: use sqlite:PATH");

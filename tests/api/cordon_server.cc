@@ -45,7 +45,7 @@ std::string Quote(const std::string& s) {
 
 }  // namespace
 
-CordonServer::CordonServer(int population) {
+CordonServer::CordonServer(int population, const std::string& web_dir) {
   char tmpl[] = "/tmp/cordon-api-XXXXXX";
   dir_ = ::mkdtemp(tmpl);
   std::string out;
@@ -61,8 +61,10 @@ CordonServer::CordonServer(int population) {
   if (pid_ == 0) {
     std::freopen(log.c_str(), "w", stdout);
     ::dup2(::fileno(stdout), 2);
+    // An empty --web means no UI, whatever web/dist holds: tests stay independent of it.
+    std::string web = web_dir.empty() ? dir_ + "/no-web" : web_dir;
     ::execl(CORDON_BINARY, CORDON_BINARY, "serve", "--data", dir_.c_str(), "--port", "0",
-            "--threads", "16", static_cast<char*>(nullptr));
+            "--threads", "16", "--web", web.c_str(), static_cast<char*>(nullptr));
     std::_Exit(127);
   }
   for (int i = 0; i < 500 && port_ == 0; ++i) {
@@ -107,7 +109,8 @@ httplib::Client CordonServer::Client() const {
 
 int CordonServer::Run(const std::string& args, const std::string& stdin_text,
                       std::string* output) const {
-  std::string command = std::string(CORDON_BINARY) + " " + args + " --data " + Quote(dir_) + " 2>&1";
+  std::string command =
+      std::string(CORDON_BINARY) + " " + args + " --data " + Quote(dir_) + " 2>&1";
   if (!stdin_text.empty()) command = "printf '%s\\n' " + Quote(stdin_text) + " | " + command;
   int status = 0;
   *output = Capture(command, &status);
@@ -133,9 +136,7 @@ void CordonServer::AddUser(const std::string& username, const std::string& role,
   ASSERT_EQ(status, 0) << out;
 }
 
-httplib::Headers Bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
+httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 nlohmann::json Json(const httplib::Result& result) {
   if (!result) return nullptr;

@@ -2,13 +2,12 @@
 // a small generated city. Each test binary run gets its own.
 #pragma once
 
+#include <httplib.h>
 #include <sys/types.h>
 
 #include <memory>
-#include <string>
-
-#include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace cordon::testing {
 
@@ -17,7 +16,7 @@ inline constexpr const char* kPassword = "Demo-Passw0rd-2022";
 class CordonServer {
  public:
   // Generates a city of `population` people and starts the server. Aborts the test on failure.
-  explicit CordonServer(int population = 3000);
+  explicit CordonServer(int population = 3000, const std::string& web_dir = "");
   ~CordonServer();
 
   int port() const { return port_; }
@@ -32,7 +31,8 @@ class CordonServer {
   std::string Login(const std::string& username, const std::string& password = kPassword,
                     nlohmann::json* user = nullptr) const;
   // Adds a user with kPassword.
-  void AddUser(const std::string& username, const std::string& role, const std::string& region) const;
+  void AddUser(const std::string& username, const std::string& role,
+               const std::string& region) const;
   // Stops with SIGTERM; returns the exit status.
   int Stop();
 

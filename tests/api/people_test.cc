@@ -85,8 +85,8 @@ TEST_F(PeopleApiTest, GridWorkerSeesOnlyTheirGridPagedWithoutGapsOrOverlap) {
   std::set<std::int64_t> admin_seen;
   after.clear();
   do {
-    json page = Json(client.Get("/api/v1/people?limit=200&region=" + grid_ + "&after=" + after,
-                                Bearer(admin_)));
+    json page = Json(
+        client.Get("/api/v1/people?limit=200&region=" + grid_ + "&after=" + after, Bearer(admin_)));
     for (const auto& p : page["items"]) admin_seen.insert(p["id"].get<std::int64_t>());
     after = page["next"].is_null() ? "" : page["next"].get<std::string>();
   } while (!after.empty());
@@ -111,7 +111,8 @@ TEST_F(PeopleApiTest, ListsAndSearchesCarryNoWholeIdentifiers) {
 }
 
 TEST_F(PeopleApiTest, SearchByWholeIdNumberPhoneAndName) {
-  json first = Json(server_.Client().Get("/api/v1/people?limit=1&region=" + grid_, Bearer(worker_)));
+  json first =
+      Json(server_.Client().Get("/api/v1/people?limit=1&region=" + grid_, Bearer(worker_)));
   std::int64_t id = first["items"][0]["id"];
   std::string id_number = Reveal(id, "id_number");
   std::string phone = Reveal(id, "phone");
@@ -144,7 +145,8 @@ TEST_F(PeopleApiTest, SearchByWholeIdNumberPhoneAndName) {
 
 TEST_F(PeopleApiTest, OutsideJurisdictionIs404LikeMissingAndAudited) {
   auto client = server_.Client();
-  auto outside = client.Get("/api/v1/people/" + std::to_string(other_grid_person_), Bearer(worker_));
+  auto outside =
+      client.Get("/api/v1/people/" + std::to_string(other_grid_person_), Bearer(worker_));
   auto missing = client.Get("/api/v1/people/99999999", Bearer(worker_));
   auto garbage = client.Get("/api/v1/people/abc", Bearer(worker_));
   ASSERT_TRUE(outside && missing && garbage);
@@ -163,8 +165,10 @@ TEST_F(PeopleApiTest, OutsideJurisdictionIs404LikeMissingAndAudited) {
        {{"fields", {"phone"}}, {"reason", "越权尝试测试"}}, worker_, &status);
   EXPECT_EQ(status, 404);
   // The region of the other grid is not visible either.
-  json other = Json(client.Get("/api/v1/people/" + std::to_string(other_grid_person_), Bearer(admin_)));
-  auto region = client.Get("/api/v1/regions/" + other["region"].get<std::string>(), Bearer(worker_));
+  json other =
+      Json(client.Get("/api/v1/people/" + std::to_string(other_grid_person_), Bearer(admin_)));
+  auto region =
+      client.Get("/api/v1/regions/" + other["region"].get<std::string>(), Bearer(worker_));
   EXPECT_EQ(region->status, 404);
   auto own = client.Get("/api/v1/regions/" + grid_, Bearer(worker_));
   EXPECT_EQ(own->status, 200);
@@ -181,15 +185,18 @@ TEST_F(PeopleApiTest, RevealNeedsAReasonAndIsAudited) {
   json short_reason = Post("/api/v1/people/" + std::to_string(id) + "/reveal",
                            {{"fields", {"phone"}}, {"reason", "看"}}, worker_, &status);
   EXPECT_EQ(status, 400);
-  json bad_field = Post("/api/v1/people/" + std::to_string(id) + "/reveal",
-                        {{"fields", {"password_hash"}}, {"reason", "电话随访核实"}}, worker_, &status);
+  json bad_field =
+      Post("/api/v1/people/" + std::to_string(id) + "/reveal",
+           {{"fields", {"password_hash"}}, {"reason", "电话随访核实"}}, worker_, &status);
   EXPECT_EQ(status, 400);
-  json ok = Post("/api/v1/people/" + std::to_string(id) + "/reveal",
-                 {{"fields", {"phone", "id_number"}}, {"reason", "电话随访核实"}}, worker_, &status);
+  json ok =
+      Post("/api/v1/people/" + std::to_string(id) + "/reveal",
+           {{"fields", {"phone", "id_number"}}, {"reason", "电话随访核实"}}, worker_, &status);
   ASSERT_EQ(status, 200) << ok.dump();
   EXPECT_TRUE(std::regex_match(ok["id_number"].get<std::string>(), std::regex(R"(\d{17}[\dX])")));
-  std::string rows = Sql(server_.data_dir() + "/cordon.db",
-                         "SELECT actor, object_id, fields, reason FROM audit WHERE action = 'people.reveal'");
+  std::string rows =
+      Sql(server_.data_dir() + "/cordon.db",
+          "SELECT actor, object_id, fields, reason FROM audit WHERE action = 'people.reveal'");
   EXPECT_EQ(rows, "g1|" + std::to_string(id) + "|id_number,phone|电话随访核实\n");
 }
 
@@ -208,15 +215,20 @@ TEST_F(PeopleApiTest, CreateValidatesEveryFieldAndWritesNothingOnError) {
   std::string before = Sql(server_.data_dir() + "/cordon.db", "SELECT COUNT(*) FROM people");
   int status = 0;
   json bad = Post("/api/v1/people",
-                  {{"id_number", "110105194912310021"}, {"name", "张三"}, {"phone", "12012345678"},
-                   {"region", grid_}, {"role", "admin"}},
+                  {{"id_number", "110105194912310021"},
+                   {"name", "张三"},
+                   {"phone", "12012345678"},
+                   {"region", grid_},
+                   {"role", "admin"}},
                   worker_, &status);
   EXPECT_EQ(status, 400);
   std::set<std::string> fields;
   for (const auto& d : bad["error"]["details"]) fields.insert(d["field"]);
   EXPECT_TRUE(fields.count("role"));  // unknown fields are rejected, not ignored
   bad = Post("/api/v1/people",
-             {{"id_number", "110105194912310021"}, {"name", "张三"}, {"phone", "12012345678"},
+             {{"id_number", "110105194912310021"},
+              {"name", "张三"},
+              {"phone", "12012345678"},
               {"region", grid_}},
              worker_, &status);
   EXPECT_EQ(status, 400);
@@ -224,33 +236,40 @@ TEST_F(PeopleApiTest, CreateValidatesEveryFieldAndWritesNothingOnError) {
   for (const auto& d : bad["error"]["details"]) fields.insert(d["field"]);
   EXPECT_TRUE(fields.count("id_number"));
   EXPECT_TRUE(fields.count("phone"));
-  json wrong_type = Post("/api/v1/people", {{"id_number", 110105194912310021LL}, {"name", "张三"}, {"region", grid_}},
+  json wrong_type = Post("/api/v1/people",
+                         {{"id_number", 110105194912310021LL}, {"name", "张三"}, {"region", grid_}},
                          worker_, &status);
   EXPECT_EQ(status, 400);
   EXPECT_EQ(wrong_type["error"]["details"][0]["field"], "id_number");
-  json sex = Post("/api/v1/people",
-                  {{"id_number", "11010519491231002X"}, {"name", "张三"}, {"sex", "M"}, {"region", grid_}},
-                  worker_, &status);
+  json sex =
+      Post("/api/v1/people",
+           {{"id_number", "11010519491231002X"}, {"name", "张三"}, {"sex", "M"}, {"region", grid_}},
+           worker_, &status);
   EXPECT_EQ(status, 400);
   EXPECT_EQ(sex["error"]["details"][0]["field"], "sex");
   EXPECT_EQ(Sql(server_.data_dir() + "/cordon.db", "SELECT COUNT(*) FROM people"), before);
 
   json made = Post("/api/v1/people",
-                   {{"id_number", "11010519491231002x"}, {"name", "张三"}, {"phone", "+86 138-0013-8000"},
-                    {"address", "体育西路1号2栋301室"}, {"region", grid_}},
+                   {{"id_number", "11010519491231002x"},
+                    {"name", "张三"},
+                    {"phone", "+86 138-0013-8000"},
+                    {"address", "体育西路1号2栋301室"},
+                    {"region", grid_}},
                    worker_, &status);
   ASSERT_EQ(status, 201) << made.dump();
   EXPECT_EQ(made["sex"], "F");
   EXPECT_EQ(made["birth_date"], "1949-12-31");
   EXPECT_EQ(made["id_number"], "110105********002X");
   EXPECT_EQ(made["phone"], "138****8000");
-  Post("/api/v1/people",
-       {{"id_number", "11010519491231002X"}, {"name", "李四"}, {"region", grid_}}, worker_, &status);
+  Post("/api/v1/people", {{"id_number", "11010519491231002X"}, {"name", "李四"}, {"region", grid_}},
+       worker_, &status);
   EXPECT_EQ(status, 409);
   // A grid outside the worker's jurisdiction cannot receive a person.
-  json other = Json(server_.Client().Get("/api/v1/people/" + std::to_string(other_grid_person_), Bearer(admin_)));
+  json other = Json(
+      server_.Client().Get("/api/v1/people/" + std::to_string(other_grid_person_), Bearer(admin_)));
   Post("/api/v1/people",
-       {{"id_number", "440524188001010014"}, {"name", "王五"}, {"region", other["region"]}}, worker_, &status);
+       {{"id_number", "440524188001010014"}, {"name", "王五"}, {"region", other["region"]}},
+       worker_, &status);
   EXPECT_EQ(status, 400);
 }
 
@@ -261,7 +280,8 @@ TEST_F(PeopleApiTest, UpdateNeedsTheCurrentVersion) {
   auto patch = [&](const json& body) {
     auto res = client.Patch("/api/v1/people/" + std::to_string(id), Bearer(worker_), body.dump(),
                             "application/json");
-    return std::make_pair(res ? res->status : -1, res ? json::parse(res->body, nullptr, false) : json());
+    return std::make_pair(res ? res->status : -1,
+                          res ? json::parse(res->body, nullptr, false) : json());
   };
   auto [s1, b1] = patch({{"address", "新地址路8号"}, {"version", 1}});
   ASSERT_EQ(s1, 200) << b1.dump();
@@ -275,9 +295,18 @@ TEST_F(PeopleApiTest, UpdateNeedsTheCurrentVersion) {
 
 TEST_F(PeopleApiTest, MalformedBodiesAre4xxNeverA500) {
   auto client = server_.Client();
-  const std::string bodies[] = {"", "{", "[]", "null", "\"x\"", "{\"q\":", "{\"q\":1}",
-                                "{\"limit\":\"5\"}", "{\"limit\":100000}", "{\"after\":\"-1\"}",
-                                std::string(40, '[') + std::string(40, ']'), "{\"q\":\"\\u0000\"}"};
+  const std::string bodies[] = {"",
+                                "{",
+                                "[]",
+                                "null",
+                                "\"x\"",
+                                "{\"q\":",
+                                "{\"q\":1}",
+                                "{\"limit\":\"5\"}",
+                                "{\"limit\":100000}",
+                                "{\"after\":\"-1\"}",
+                                std::string(40, '[') + std::string(40, ']'),
+                                "{\"q\":\"\\u0000\"}"};
   for (const auto& body : bodies) {
     auto res = client.Post("/api/v1/people/search", Bearer(worker_), body, "application/json");
     ASSERT_TRUE(res);

@@ -1,6 +1,8 @@
 // The server as a whole: health, metrics, the OpenAPI document, headers, logs, shutdown, audit.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -20,24 +22,28 @@ TEST(PlatformApiTest, HealthReadinessAndMetrics) {
   EXPECT_EQ(client.Get("/readyz")->status, 200);
   client.Get("/api/v1/people");  // a 401, counted
   // A request is counted once its answer has been written, so the count may trail the answer.
-  httplib::Result metrics;
+  std::string metrics;
   for (int i = 0; i < 50; ++i) {
-    metrics = client.Get("/metrics");
-    ASSERT_TRUE(metrics);
-    if (metrics->body.find("route=\"/api/v1/people\"") != std::string::npos) break;
+    auto res = client.Get("/metrics");
+    ASSERT_TRUE(res);
+    metrics = res->body;
+    if (metrics.find("route=\"/api/v1/people\"") != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  EXPECT_NE(metrics->body.find("cordon_http_requests_total{method=\"GET\",route=\"/api/v1/people\",status=\"401\"} 1"),
-            std::string::npos)
-      << metrics->body;
-  EXPECT_NE(metrics->body.find("cordon_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(
+      metrics.find(
+          "cordon_http_requests_total{method=\"GET\",route=\"/api/v1/people\",status=\"401\"} 1"),
+      std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("cordon_http_request_duration_seconds_bucket"), std::string::npos);
 }
 
 TEST(PlatformApiTest, EveryResponseHasARequestIdAndSecurityHeaders) {
   CordonServer server;
   auto client = server.Client();
   std::set<std::string> ids;
-  for (const char* path : {"/healthz", "/api/v1/people", "/api/v1/nowhere", "/api/v1/openapi.json"}) {
+  for (const char* path :
+       {"/healthz", "/api/v1/people", "/api/v1/nowhere", "/api/v1/openapi.json"}) {
     auto res = client.Get(path);
     ASSERT_TRUE(res) << path;
     std::string id = res->get_header_value("X-Request-Id");
@@ -87,10 +93,10 @@ TEST(PlatformApiTest, LogsHoldOneLinePerRequestAndNoIdentifiers) {
   json page = Json(client.Get("/api/v1/people?limit=3", Bearer(admin)));
   std::vector<std::string> secrets;
   for (const auto& p : page["items"]) {
-    json r = Json(client.Post("/api/v1/people/" + std::to_string(p["id"].get<std::int64_t>()) + "/reveal",
-                              Bearer(admin),
-                              json{{"fields", {"id_number", "phone", "name"}}, {"reason", "日志检查测试"}}.dump(),
-                              "application/json"));
+    json r = Json(client.Post(
+        "/api/v1/people/" + std::to_string(p["id"].get<std::int64_t>()) + "/reveal", Bearer(admin),
+        json{{"fields", {"id_number", "phone", "name"}}, {"reason", "日志检查测试"}}.dump(),
+        "application/json"));
     secrets.push_back(r["id_number"]);
     if (!r["phone"].get<std::string>().empty()) secrets.push_back(r["phone"]);
     // Searching by them puts them only in POST bodies.
@@ -100,19 +106,54 @@ TEST(PlatformApiTest, LogsHoldOneLinePerRequestAndNoIdentifiers) {
   // A name with a forged log line inside stays one record in the log and in the audit trail.
   json grid = page["items"][0]["region"];
   client.Post("/api/v1/people", Bearer(admin),
-              json{{"id_number", "11010519491231002X"}, {"name", "张三\n[FAKE] admin login ok"},
-                   {"region", grid}}.dump(),
+              json{{"id_number", "11010519491231002X"},
+                   {"name", "张三\n[FAKE] admin login ok"},
+                   {"region", grid}}
+                  .dump(),
               "application/json");
   client.Get("/api/v1/people/1%0a[FAKE]%20line", Bearer(admin));
   EXPECT_EQ(server.Stop(), 0);
   std::string log = server.log();
   for (const auto& s : secrets) EXPECT_EQ(log.find(s), std::string::npos) << "log leaks " << s;
   EXPECT_EQ(log.find("\n[FAKE]"), std::string::npos);
-  std::string audit = Sql(server.data_dir() + "/cordon.db", "SELECT COUNT(*) FROM audit WHERE reason LIKE '%FAKE%' OR object_id LIKE '%FAKE%' OR fields LIKE '%FAKE%'");
+  std::string audit = Sql(server.data_dir() + "/cordon.db",
+                          "SELECT COUNT(*) FROM audit WHERE reason LIKE '%FAKE%' OR object_id LIKE "
+                          "'%FAKE%' OR fields LIKE '%FAKE%'");
   EXPECT_EQ(audit, "0\n");
   std::regex access(R"(access id=[0-9a-f]{16} )");
   auto begin = std::sregex_iterator(log.begin(), log.end(), access);
   EXPECT_GE(std::distance(begin, std::sregex_iterator()), 8);
+}
+
+TEST(PlatformApiTest, ServesTheWebUiWithGzipAndAnAppFallback) {
+  char tmpl[] = "/tmp/cordon-web-XXXXXX";
+  std::string web = ::mkdtemp(tmpl);
+  std::filesystem::create_directories(web + "/assets");
+  std::ofstream(web + "/index.html") << "<!doctype html><title>疫情防控指挥平台</title>";
+  std::string script;
+  for (int i = 0; i < 2000; ++i) script += "console.log('cordon " + std::to_string(i % 7) + "');\n";
+  std::ofstream(web + "/assets/app-abc123.js") << script;
+  CordonServer server(3000, web);
+  auto client = server.Client();
+  auto index = client.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_NE(index->body.find("疫情防控指挥平台"), std::string::npos);
+  auto page = client.Get("/people/12");  // a page of the app: the app answers it
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->body, index->body);
+  auto raw = client.Get("/assets/app-abc123.js");
+  EXPECT_EQ(raw->body, script);
+  EXPECT_NE(raw->get_header_value("Cache-Control").find("immutable"), std::string::npos);
+  httplib::Client gz("127.0.0.1", server.port());
+  gz.set_decompress(false);
+  auto zipped = gz.Get("/assets/app-abc123.js", {{"Accept-Encoding", "gzip, deflate, br"}});
+  ASSERT_TRUE(zipped);
+  EXPECT_EQ(zipped->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_LT(zipped->body.size(), script.size() / 4);
+  EXPECT_EQ(client.Get("/assets/missing-1.js")->status, 404);
+  EXPECT_EQ(client.Get("/api/v1/missing")->status, 404);
+  std::filesystem::remove_all(web);
 }
 
 TEST(PlatformApiTest, SigtermStopsGracefully) {
@@ -133,7 +174,8 @@ TEST(PlatformApiTest, AuditChainVerifiesAndATamperedRowIsFound) {
   EXPECT_NE(out.find("intact"), std::string::npos);
   std::string db = server.data_dir() + "/cordon.db";
   // The app cannot change the trail: the triggers refuse it.
-  EXPECT_NE(Sql(db, "UPDATE audit SET reason = 'x' WHERE id = 3").find("append-only"), std::string::npos);
+  EXPECT_NE(Sql(db, "UPDATE audit SET reason = 'x' WHERE id = 3").find("append-only"),
+            std::string::npos);
   EXPECT_NE(Sql(db, "DELETE FROM audit WHERE id = 3").find("append-only"), std::string::npos);
   // Someone with the file and a sqlite3 shell can, but verify finds the row.
   Sql(db, "DROP TRIGGER audit_no_update; UPDATE audit SET outcome = 'denied' WHERE id = 3;");

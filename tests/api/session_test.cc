@@ -11,9 +11,9 @@ using nlohmann::json;
 TEST(SessionApiTest, LoginSetsAStrictHttpOnlyCookieAndReturnsTheUser) {
   CordonServer server;
   auto client = server.Client();
-  auto res = client.Post("/api/v1/session",
-                         json{{"username", "admin"}, {"password", kPassword}}.dump(),
-                         "application/json");
+  auto res =
+      client.Post("/api/v1/session", json{{"username", "admin"}, {"password", kPassword}}.dump(),
+                  "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   json body = json::parse(res->body);
@@ -78,9 +78,9 @@ TEST(SessionApiTest, SixthWrongPasswordIsLockedEvenWithTheRightOne) {
   CordonServer server;
   auto client = server.Client();
   auto attempt = [&](const std::string& user, const std::string& password) {
-    auto res = client.Post("/api/v1/session",
-                           json{{"username", user}, {"password", password}}.dump(),
-                           "application/json");
+    auto res =
+        client.Post("/api/v1/session", json{{"username", user}, {"password", password}}.dump(),
+                    "application/json");
     return res ? res->status : -1;
   };
   for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt("commander", "wrong-password"), 401) << i;
@@ -111,9 +111,10 @@ TEST(SessionApiTest, PasswordChangeChecksTheOldOneAndEndsOtherSessions) {
   std::string first = server.Login("admin");
   std::string second = server.Login("admin");
   auto client = server.Client();
-  auto bad = client.Post("/api/v1/session/password", Bearer(second),
-                         json{{"old_password", "not-it-at-all"}, {"new_password", "N3w-password!"}}.dump(),
-                         "application/json");
+  auto bad =
+      client.Post("/api/v1/session/password", Bearer(second),
+                  json{{"old_password", "not-it-at-all"}, {"new_password", "N3w-password!"}}.dump(),
+                  "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(json::parse(bad->body)["error"]["details"][0]["field"], "old_password");
@@ -140,7 +141,8 @@ TEST(SessionApiTest, UserAddRejectsBadInputWithExitStatus) {
   EXPECT_EQ(server.Run("user add --username x1 --role king --region 1", "Passw0rd-long", &out), 2)
       << out;
   EXPECT_NE(out.find("role"), std::string::npos);
-  EXPECT_NE(server.Run("user add --username x2 --role admin --region 999999", "Passw0rd-long", &out), 0);
+  EXPECT_NE(
+      server.Run("user add --username x2 --role admin --region 999999", "Passw0rd-long", &out), 0);
   EXPECT_NE(out.find("region"), std::string::npos);
   EXPECT_NE(server.Run("user add --username x3 --role admin", "Passw0rd-long", &out), 0);
 }

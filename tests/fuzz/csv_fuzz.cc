@@ -25,7 +25,9 @@ std::string Expected(const std::string& v) {
 
 void AppendRecord(const std::vector<std::string>& fields, std::string* out) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out->push_back(',');
+    if (i > 0) {
+      out->push_back(',');
+    }
     const std::string cell = cordon::base::CsvCell(fields[i]);
     // An empty unquoted cell alone on a line would be a blank line, which the reader skips.
     out->append(cell.empty() ? "\"\"" : cell);
@@ -56,14 +58,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     CORDON_CHECK(row.line > last_line);
     CORDON_CHECK(!row.fields.empty());
     last_line = row.line;
-    for (const std::string& f : row.fields) CORDON_CHECK(cordon::base::internal::IsValidUtf8(f));
+    for (const std::string& f : row.fields) {
+      CORDON_CHECK(cordon::base::internal::IsValidUtf8(f));
+    }
   }
 
   std::string written;
   AppendRecord(doc->header, &written);
-  for (const cordon::base::CsvRow& row : doc->rows) AppendRecord(row.fields, &written);
-  const cordon::Result<cordon::base::CsvDocument> again =
-      cordon::base::ParseCsv(written, kMaxRows);
+  for (const cordon::base::CsvRow& row : doc->rows) {
+    AppendRecord(row.fields, &written);
+  }
+  const cordon::Result<cordon::base::CsvDocument> again = cordon::base::ParseCsv(written, kMaxRows);
   CORDON_CHECK(again.has_value());
   CORDON_CHECK(again->encoding == "UTF-8");
   CORDON_CHECK(again->delimiter == ",");
@@ -76,7 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::vector<std::string>& before = doc->rows[r].fields;
     const std::vector<std::string>& after = again->rows[r].fields;
     CORDON_CHECK(before.size() == after.size());
-    for (std::size_t i = 0; i < before.size(); ++i) CORDON_CHECK(after[i] == Expected(before[i]));
+    for (std::size_t i = 0; i < before.size(); ++i) {
+      CORDON_CHECK(after[i] == Expected(before[i]));
+    }
   }
   return 0;
 }

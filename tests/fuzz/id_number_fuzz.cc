@@ -31,9 +31,10 @@ void CheckFailure(const cordon::Status& status) {
 }
 
 void CheckResidentId(std::string_view input) {
-  const cordon::Result<cordon::base::ResidentId> id =
-      cordon::base::ParseResidentId(input, kToday);
-  if (!id.has_value()) return CheckFailure(id.error());
+  const cordon::Result<cordon::base::ResidentId> id = cordon::base::ParseResidentId(input, kToday);
+  if (!id.has_value()) {
+    return CheckFailure(id.error());
+  }
   const std::string& n = id->number;
   CORDON_CHECK(n.size() == 18);
   CORDON_CHECK(cordon::base::GbCheckCharacter(std::string_view(n).substr(0, 17)) == n[17]);
@@ -41,14 +42,16 @@ void CheckResidentId(std::string_view input) {
   CORDON_CHECK(id->birth_date.size() == 10);
   const cordon::Result<cordon::base::ResidentId> again = cordon::base::ParseResidentId(n, kToday);
   CORDON_CHECK(again.has_value());
-  CORDON_CHECK(again->number == n && again->sex == id->sex &&
-               again->birth_date == id->birth_date && !again->upgraded_from_15);
+  CORDON_CHECK(again->number == n && again->sex == id->sex && again->birth_date == id->birth_date &&
+               !again->upgraded_from_15);
   CORDON_CHECK(cordon::base::MaskIdNumber(n).substr(6, 8) == "********");
 }
 
 void CheckMobile(std::string_view input) {
   const cordon::Result<cordon::base::Mobile> m = cordon::base::ParseMobile(input);
-  if (!m.has_value()) return CheckFailure(m.error());
+  if (!m.has_value()) {
+    return CheckFailure(m.error());
+  }
   CORDON_CHECK(m->number.size() == 11 && cordon::base::internal::AllDigits(m->number));
   const cordon::Result<cordon::base::Mobile> again = cordon::base::ParseMobile(m->number);
   CORDON_CHECK(again.has_value() && again->number == m->number);
@@ -73,7 +76,9 @@ void CheckTime(std::string_view input) {
     CORDON_CHECK(again.has_value() && *again == std::chrono::floor<std::chrono::seconds>(*t));
   }
   const auto date = cordon::base::ParseDate(input);
-  if (date.has_value()) CORDON_CHECK(cordon::base::FormatDate(*date) == input);
+  if (date.has_value()) {
+    CORDON_CHECK(cordon::base::FormatDate(*date) == input);
+  }
 }
 
 }  // namespace

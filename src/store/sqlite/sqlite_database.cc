@@ -116,8 +116,13 @@ class Connection final : public Session {
     std::string message = "sqlite: ";
     message += sqlite3_errmsg(db_);
     int primary = rc & 0xff;
-    if (primary == SQLITE_CONSTRAINT) {
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
       return {StatusCode::kAlreadyExists, message};
+    }
+    if (primary == SQLITE_CONSTRAINT) {
+      // A foreign key, CHECK, NOT NULL or trigger refused the change: the request does not fit
+      // the stored state.
+      return FailedPrecondition(message);
     }
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
       return Unavailable(message);
@@ -210,8 +215,7 @@ class SqliteDatabase final : public Database {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
-                                              const OpenOptions& options) {
+Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const OpenOptions& options) {
   CORDON_ASSIGN_OR_RETURN(auto writer, Connect(path, /*read_only=*/false));
   auto db = std::make_unique<SqliteDatabase>(std::move(writer));
   for (int i = 0; i < std::max(1, options.readers); ++i) {

@@ -19,14 +19,16 @@ std::string FromHex(std::string_view hex) {
 }
 
 // "姓名,身份证号\r\n张三,11010519491231002X\r\n", produced with `iconv -f UTF-8 -t GBK`.
-const std::string kGbk = FromHex(
-    "d0d5c3fb2cc9edb7ddd6a4bac50d0ad5c5c8fd2c3131303130353139343931323331303032580d0a");
+constexpr std::string_view kGbkHex =
+    "d0d5c3fb2cc9edb7ddd6a4bac50d0ad5c5c8fd2c3131303130353139343931323331303032580d0a";
 // The same text in UTF-16LE (iconv -t UTF-16LE), without a BOM.
-const std::string kUtf16Le = FromHex(
+constexpr std::string_view kUtf16LeHex =
     "d3590d542c00ab8efd4ec18bf7530d000a00205f094e2c0031003100300031003000350031003900340039003100"
-    "32003300310030003000320058000d000a00");
-const Fields kHeader = {"姓名", "身份证号"};
-const Fields kRow = {"张三", "11010519491231002X"};
+    "32003300310030003000320058000d000a00";
+std::string Gbk() { return FromHex(kGbkHex); }
+std::string Utf16Le() { return FromHex(kUtf16LeHex); }
+Fields Header() { return {"姓名", "身份证号"}; }
+Fields Row() { return {"张三", "11010519491231002X"}; }
 
 CsvDocument Parse(std::string_view bytes) {
   Result<CsvDocument> r = ParseCsv(bytes);
@@ -38,7 +40,9 @@ CsvDocument Parse(std::string_view bytes) {
 FieldError FirstError(std::string_view bytes) {
   const Result<CsvDocument> r = ParseCsv(bytes);
   EXPECT_FALSE(r.has_value());
-  if (r.has_value()) return {};
+  if (r.has_value()) {
+    return {};
+  }
   EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
   EXPECT_FALSE(r.error().details().empty());
   return r.error().details().empty() ? FieldError{} : r.error().details().front();
@@ -48,26 +52,26 @@ TEST(ParseCsvEncodingTest, Utf8) {
   const CsvDocument doc = Parse("姓名,身份证号\r\n张三,11010519491231002X\r\n");
   EXPECT_EQ(doc.encoding, "UTF-8");
   EXPECT_EQ(doc.delimiter, ",");
-  EXPECT_EQ(doc.header, kHeader);
+  EXPECT_EQ(doc.header, Header());
   ASSERT_EQ(doc.rows.size(), 1u);
   EXPECT_EQ(doc.rows[0].line, 2u);
-  EXPECT_EQ(doc.rows[0].fields, kRow);
+  EXPECT_EQ(doc.rows[0].fields, Row());
 }
 
 TEST(ParseCsvEncodingTest, Utf8WithBom) {
   const CsvDocument doc = Parse("\xEF\xBB\xBF姓名,身份证号\n张三,11010519491231002X\n");
   EXPECT_EQ(doc.encoding, "UTF-8-BOM");
-  EXPECT_EQ(doc.header, kHeader);
+  EXPECT_EQ(doc.header, Header());
   ASSERT_EQ(doc.rows.size(), 1u);
-  EXPECT_EQ(doc.rows[0].fields, kRow);
+  EXPECT_EQ(doc.rows[0].fields, Row());
 }
 
 TEST(ParseCsvEncodingTest, GbkFromChineseExcel) {
-  const CsvDocument doc = Parse(kGbk);
+  const CsvDocument doc = Parse(Gbk());
   EXPECT_EQ(doc.encoding, "GB18030");
-  EXPECT_EQ(doc.header, kHeader);
+  EXPECT_EQ(doc.header, Header());
   ASSERT_EQ(doc.rows.size(), 1u);
-  EXPECT_EQ(doc.rows[0].fields, kRow);
+  EXPECT_EQ(doc.rows[0].fields, Row());
 }
 
 TEST(ParseCsvEncodingTest, GbkWithFullWidthComma) {
@@ -75,23 +79,25 @@ TEST(ParseCsvEncodingTest, GbkWithFullWidthComma) {
   const CsvDocument doc = Parse(FromHex("d0d5c3fba3acc9edb7ddd6a4bac50d0a"));
   EXPECT_EQ(doc.encoding, "GB18030");
   EXPECT_EQ(doc.delimiter, "，");
-  EXPECT_EQ(doc.header, kHeader);
+  EXPECT_EQ(doc.header, Header());
 }
 
 TEST(ParseCsvEncodingTest, Utf16LittleAndBigEndian) {
-  const CsvDocument le = Parse("\xFF\xFE" + kUtf16Le);
+  const CsvDocument le = Parse("\xFF\xFE" + Utf16Le());
   EXPECT_EQ(le.encoding, "UTF-16LE");
-  EXPECT_EQ(le.header, kHeader);
+  EXPECT_EQ(le.header, Header());
   ASSERT_EQ(le.rows.size(), 1u);
-  EXPECT_EQ(le.rows[0].fields, kRow);
+  EXPECT_EQ(le.rows[0].fields, Row());
 
-  std::string be = kUtf16Le;
-  for (std::size_t i = 0; i + 1 < be.size(); i += 2) std::swap(be[i], be[i + 1]);
+  std::string be = Utf16Le();
+  for (std::size_t i = 0; i + 1 < be.size(); i += 2) {
+    std::swap(be[i], be[i + 1]);
+  }
   const CsvDocument doc = Parse("\xFE\xFF" + be);
   EXPECT_EQ(doc.encoding, "UTF-16BE");
-  EXPECT_EQ(doc.header, kHeader);
+  EXPECT_EQ(doc.header, Header());
   ASSERT_EQ(doc.rows.size(), 1u);
-  EXPECT_EQ(doc.rows[0].fields, kRow);
+  EXPECT_EQ(doc.rows[0].fields, Row());
 }
 
 TEST(ParseCsvEncodingTest, Utf16SurrogatePairs) {
@@ -102,13 +108,13 @@ TEST(ParseCsvEncodingTest, Utf16SurrogatePairs) {
 }
 
 TEST(ParseCsvEncodingTest, BrokenUtf16IsAnError) {
-  EXPECT_EQ(FirstError(FromHex("fffe61000a00620063")).field, "line 2");  // odd byte count
+  EXPECT_EQ(FirstError(FromHex("fffe61000a00620063")).field, "line 2");            // odd byte count
   EXPECT_EQ(FirstError(FromHex("fffe61000a0062000a003dd86100")).field, "line 3");  // lone D83D
 }
 
 TEST(ParseCsvEncodingTest, BytesThatAreNeitherUtf8NorGb18030NameTheLine) {
   // GBK lines, then a 0xFF byte (invalid in both) on line 3.
-  const FieldError e = FirstError(kGbk + "\xFF,1\r\n");
+  const FieldError e = FirstError(Gbk() + "\xFF,1\r\n");
   EXPECT_EQ(e.field, "line 3");
   EXPECT_NE(e.message.find("GB18030"), std::string::npos);
   // An ASCII line, then a GBK line that stops decoding on line 3.
@@ -124,7 +130,11 @@ TEST(ParseCsvEncodingTest, DamagedUtf8IsAnErrorNotMojibake) {
   // With a GBK row pasted into a UTF-8 file, the first GBK line is named.
   EXPECT_EQ(FirstError("姓名,电话\n张三,1\n" + FromHex("c0eecbc4") + ",2\n").field, "line 3");
   // A UTF-8 BOM promises UTF-8: no GB18030 fallback.
-  EXPECT_EQ(FirstError("\xEF\xBB\xBF" "a,b\n" + kGbk).field, "line 2");
+  EXPECT_EQ(FirstError("\xEF\xBB\xBF"
+                       "a,b\n" +
+                       Gbk())
+                .field,
+            "line 2");
 }
 
 TEST(ToUtf8Test, ReportsTheEncoding) {
@@ -196,7 +206,8 @@ TEST(ParseCsvLinesTest, CrlfLfAndCrGiveTheSameRecords) {
 }
 
 TEST(ParseCsvLinesTest, BlankAndTrailingEmptyLinesAreSkipped) {
-  for (std::string_view text : {"a,b\n1,2", "a,b\n1,2\n", "a,b\r\n1,2\r\n\r\n", "\na,b\n1,2\n\n\n"}) {
+  for (std::string_view text :
+       {"a,b\n1,2", "a,b\n1,2\n", "a,b\r\n1,2\r\n\r\n", "\na,b\n1,2\n\n\n"}) {
     const CsvDocument doc = Parse(text);
     EXPECT_EQ(doc.header, (Fields{"a", "b"})) << text;
     ASSERT_EQ(doc.rows.size(), 1u) << text;
@@ -259,7 +270,8 @@ TEST(CsvCellTest, PrefixesFormulaStarters) {
   EXPECT_EQ(CsvCell("\tx"), "\"'\tx\"");
   EXPECT_EQ(CsvCell("\rx"), "\"'\rx\"");
   EXPECT_EQ(CsvCell(std::string_view("\0x", 2)), std::string("'\0x", 3));
-  EXPECT_EQ(CsvCell("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(CsvCell("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
   EXPECT_EQ(CsvCell("a=b"), "a=b");
 }
 
@@ -275,10 +287,14 @@ TEST(CsvCellTest, QuotesPerRfc4180) {
 
 TEST(CsvCellTest, RoundTripsThroughParseCsv) {
   const std::vector<std::string> values = {
-      "张三", "O'Brien, Jr.", "say \"hi\"", "two\nlines", "crlf\r\nend", "，全角", "a;b", "tab\there",
-      "  spaces  ", "\"", "\"\"", "=HYPERLINK(\"http://x\",\"y\")", "-1", "@x", "x\r"};
+      "张三",        "O'Brien, Jr.", "say \"hi\"", "two\nlines",
+      "crlf\r\nend", "，全角",       "a;b",        "tab\there",
+      "  spaces  ",  "\"",           "\"\"",       "=HYPERLINK(\"http://x\",\"y\")",
+      "-1",          "@x",           "x\r"};
   std::string csv = "name,note\r\n";
-  for (const std::string& v : values) csv += CsvCell(v) + "," + CsvCell("n") + "\r\n";
+  for (const std::string& v : values) {
+    csv += CsvCell(v) + "," + CsvCell("n") + "\r\n";
+  }
   const CsvDocument doc = Parse(csv);
   EXPECT_EQ(doc.delimiter, ",");
   ASSERT_EQ(doc.rows.size(), values.size());

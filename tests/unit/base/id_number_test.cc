@@ -20,7 +20,9 @@ std::string WithCheck(const std::string& first17) { return first17 + GbCheckChar
 std::string ErrorOf(std::string_view raw) {
   const Result<ResidentId> r = ParseResidentId(raw, kToday);
   EXPECT_FALSE(r.has_value()) << raw;
-  if (r.has_value()) return "";
+  if (r.has_value()) {
+    return "";
+  }
   EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
   return r.error().message();
 }
@@ -45,7 +47,8 @@ TEST(ResidentIdVectorsTest, StandardExampleIsValidFemale) {
 }
 
 TEST(ResidentIdVectorsTest, LowerCaseAndFullWidthAreValidAfterNormalisation) {
-  for (std::string_view raw : {"11010519491231002x", "１１０１０５１９４９１２３１００２Ｘ", "１１０１０５１９４９１２３１００２ｘ"}) {
+  for (std::string_view raw : {"11010519491231002x", "１１０１０５１９４９１２３１００２Ｘ",
+                               "１１０１０５１９４９１２３１００２ｘ"}) {
     const Result<ResidentId> r = ParseResidentId(raw, kToday);
     ASSERT_TRUE(r.has_value()) << raw;
     EXPECT_EQ(r->number, "11010519491231002X");
@@ -53,11 +56,13 @@ TEST(ResidentIdVectorsTest, LowerCaseAndFullWidthAreValidAfterNormalisation) {
 }
 
 TEST(ResidentIdVectorsTest, WrongCheckCharacterNamesBothCharacters) {
-  EXPECT_EQ(ErrorOf("110105194912310021"), "身份证号码校验位错误：按 GB 11643 计算应为 X，实际为 1");
+  EXPECT_EQ(ErrorOf("110105194912310021"),
+            "身份证号码校验位错误：按 GB 11643 计算应为 X，实际为 1");
 }
 
 TEST(ResidentIdVectorsTest, SwappedDigitsFailTheChecksum) {
-  EXPECT_EQ(ErrorOf("11010519492131002X"), "身份证号码校验位错误：按 GB 11643 计算应为 1，实际为 X");
+  EXPECT_EQ(ErrorOf("11010519492131002X"),
+            "身份证号码校验位错误：按 GB 11643 计算应为 1，实际为 X");
 }
 
 TEST(ResidentIdVectorsTest, MonthThirteenIsAnInvalidDate) {
@@ -132,7 +137,9 @@ TEST(ResidentIdTest, EverySingleDigitSubstitutionIsCaught) {
   const std::string valid = "11010519491231002X";
   for (std::size_t pos = 0; pos < 17; ++pos) {
     for (char d = '0'; d <= '9'; ++d) {
-      if (d == valid[pos]) continue;
+      if (d == valid[pos]) {
+        continue;
+      }
       std::string changed = valid;
       changed[pos] = d;
       EXPECT_NE(ErrorOf(changed).find("校验位错误"), std::string::npos) << changed;
@@ -143,7 +150,9 @@ TEST(ResidentIdTest, EverySingleDigitSubstitutionIsCaught) {
 TEST(ResidentIdTest, EveryAdjacentTranspositionIsCaught) {
   const std::string valid = WithCheck("44030619850615002");
   for (std::size_t pos = 0; pos + 1 < valid.size(); ++pos) {
-    if (valid[pos] == valid[pos + 1]) continue;
+    if (valid[pos] == valid[pos + 1]) {
+      continue;
+    }
     std::string changed = valid;
     std::swap(changed[pos], changed[pos + 1]);
     EXPECT_FALSE(ParseResidentId(changed, kToday).has_value()) << changed;
@@ -170,7 +179,9 @@ TEST(ResidentIdTest, ShapeErrorsHaveTheirOwnMessages) {
   EXPECT_EQ(ErrorOf("5"), "身份证号应为 18 位（旧版为 15 位），实际为 1 位");
   EXPECT_EQ(ErrorOf("1101051949123100231"), "身份证号应为 18 位（旧版为 15 位），实际为 19 位");
   EXPECT_EQ(ErrorOf("11010519491231X"), "身份证号应为 18 位（旧版为 15 位），实际为 15 位");
-  EXPECT_EQ(ErrorOf("110105\xff" "19491231002X"), "身份证号含有无法识别的字符编码");
+  EXPECT_EQ(ErrorOf("110105\xff"
+                    "19491231002X"),
+            "身份证号含有无法识别的字符编码");
 }
 
 TEST(ResidentIdTest, DatesAreCheckedAgainstTheCalendarAndToday) {
@@ -196,8 +207,8 @@ TEST(ResidentIdTest, CountyLookupUnknownCodeIsAWarningOnly) {
   const Result<ResidentId> known = ParseResidentId("11010519491231002X", kToday, only_chaoyang);
   ASSERT_TRUE(known.has_value());
   EXPECT_TRUE(known->warnings.empty());
-  const Result<ResidentId> unknown = ParseResidentId(WithCheck("44052419800101001"), kToday,
-                                                     only_chaoyang);
+  const Result<ResidentId> unknown =
+      ParseResidentId(WithCheck("44052419800101001"), kToday, only_chaoyang);
   ASSERT_TRUE(unknown.has_value());
   EXPECT_EQ(unknown->warnings,
             std::vector<std::string>{"地址码 440524 不在 GB/T 2260 行政区划代码表中"});

@@ -31,8 +31,8 @@ TEST(ParseUtcOffsetTest, AcceptsTheCommonForms) {
 }
 
 TEST(ParseUtcOffsetTest, RejectsMalformedOrOutOfRange) {
-  for (std::string_view bad : {"", "08:00", "+8", "+08:0", "+08:000", "+15:00", "+08:60", "UTC",
-                               "+0a:00", "+08-00"}) {
+  for (std::string_view bad :
+       {"", "08:00", "+8", "+08:0", "+08:000", "+15:00", "+08:60", "UTC", "+0a:00", "+08-00"}) {
     const Result<UtcOffset> r = ParseUtcOffset(bad);
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
@@ -74,8 +74,8 @@ TEST(ParseDateTest, NamesTheProblem) {
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.error().message(), "日期格式应为 YYYY-MM-DD") << bad;
   }
-  for (std::string_view bad : {"2023-02-29", "1900-02-29", "2022-13-01", "2022-04-31", "2022-00-10",
-                               "2022-01-00"}) {
+  for (std::string_view bad :
+       {"2023-02-29", "1900-02-29", "2022-13-01", "2022-04-31", "2022-00-10", "2022-01-00"}) {
     const auto r = ParseDate(bad);
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.error().message(), "日期不存在（不是有效的日历日期）") << bad;
@@ -113,9 +113,9 @@ TEST(ParseTimeTest, KeepsFractionsOfASecond) {
 TEST(ParseTimeTest, RejectsMalformedTimes) {
   for (std::string_view bad :
        {"", "abc", "2022-04-30", "2022-04-30T24:00:00", "2022-04-30T08:60:00",
-        "2022-04-30T08:15:60", "2022-04-30T08:15:00+8", "2022-04-30X08:15:00", "2022-02-30T08:15:00",
-        "2022-04-30T08:15:0", "2022-04-30T8:15:00", "1651277700.5", "+1651277700", "--1",
-        "2022-04-30T08:15:00+08:00 "}) {
+        "2022-04-30T08:15:60", "2022-04-30T08:15:00+8", "2022-04-30X08:15:00",
+        "2022-02-30T08:15:00", "2022-04-30T08:15:0", "2022-04-30T8:15:00", "1651277700.5",
+        "+1651277700", "--1", "2022-04-30T08:15:00+08:00 "}) {
     const auto r = ParseTime(bad, kBeijing);
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument) << bad;
@@ -174,12 +174,17 @@ TEST(FakeClockTest, MovesOnlyWhenTold) {
 TEST(FakeClockTest, ConcurrentAdvancesAreNotLost) {
   FakeClock clock(At(2022y / 4 / 30));
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&clock] {
-      for (int i = 0; i < 1000; ++i) clock.Advance(1s);
+      for (int i = 0; i < 1000; ++i) {
+        clock.Advance(1s);
+      }
     });
   }
-  for (std::thread& t : threads) t.join();
+  for (std::thread& t : threads) {
+    t.join();
+  }
   EXPECT_EQ(clock.Now(), At(2022y / 4 / 30, 4000s));
 }
 

@@ -41,17 +41,21 @@ TEST(MaskNameTest, KeepsTheFirstCodePoint) {
   EXPECT_EQ(MaskName("John Smith"), "J*********");
   EXPECT_EQ(MaskName("阿卜杜热合曼·买买提"), "阿*********");
   EXPECT_EQ(MaskName("\U0001F600ab"), "\U0001F600**");  // four-byte code point kept whole
-  EXPECT_EQ(MaskName("e\u0301mile"), "e*****");          // combining accent is one code point
+  EXPECT_EQ(MaskName("e\u0301mile"), "e*****");         // combining accent is one code point
   EXPECT_EQ(MaskName("张"), "*");
   EXPECT_EQ(MaskName(""), "");
 }
 
 TEST(MaskNameTest, InvalidUtf8NeverSplitsAndIsReplaced) {
-  EXPECT_EQ(MaskName("张\xe4\xb8"), "张**");          // a truncated character: two stray bytes
-  EXPECT_EQ(MaskName("\xe4\xb8\x89"), "*");           // 三 alone
-  EXPECT_EQ(MaskName("\xff\xfe"), "\uFFFD*");          // kept stray byte becomes U+FFFD
-  EXPECT_EQ(MaskName("\xc0\xaf" "a"), "\uFFFD**");    // overlong '/' is two stray bytes
-  EXPECT_EQ(MaskName("\xed\xa0\x80" "a"), "\uFFFD***");  // an encoded surrogate
+  EXPECT_EQ(MaskName("张\xe4\xb8"), "张**");   // a truncated character: two stray bytes
+  EXPECT_EQ(MaskName("\xe4\xb8\x89"), "*");    // 三 alone
+  EXPECT_EQ(MaskName("\xff\xfe"), "\uFFFD*");  // kept stray byte becomes U+FFFD
+  EXPECT_EQ(MaskName("\xc0\xaf"
+                     "a"),
+            "\uFFFD**");  // overlong '/' is two stray bytes
+  EXPECT_EQ(MaskName("\xed\xa0\x80"
+                     "a"),
+            "\uFFFD***");  // an encoded surrogate
 }
 
 TEST(MaskAddressTest, KeepsUpToTheLastMarkerBeforeADigit) {
@@ -73,7 +77,9 @@ TEST(MaskAddressTest, WithoutAMarkerKeepsSixCharactersButNoDigits) {
 }
 
 TEST(MaskAddressTest, InvalidUtf8IsSafe) {
-  EXPECT_EQ(MaskAddress("\xe8\xb7" "12"), "\uFFFD\uFFFD****");  // 路 cut in half
+  EXPECT_EQ(MaskAddress("\xe8\xb7"
+                        "12"),
+            "\uFFFD\uFFFD****");  // 路 cut in half
   EXPECT_EQ(MaskAddress("天河区\xff体育路"), "天河区\uFFFD体育路****");
 }
 
@@ -83,7 +89,9 @@ TEST(MaskingTest, RandomBytesAlwaysGiveValidUtf8) {
   std::uniform_int_distribution<int> byte(0, 255);
   for (int iter = 0; iter < 5000; ++iter) {
     std::string s(static_cast<std::size_t>(len(rng)), '\0');
-    for (char& c : s) c = static_cast<char>(byte(rng));
+    for (char& c : s) {
+      c = static_cast<char>(byte(rng));
+    }
     for (const std::string& masked : {MaskIdNumber(s), MaskPhone(s), MaskName(s), MaskAddress(s)}) {
       EXPECT_TRUE(internal::IsValidUtf8(masked));
     }

@@ -11,15 +11,17 @@ namespace {
 std::string ErrorOf(std::string_view raw) {
   const Result<Mobile> r = ParseMobile(raw);
   EXPECT_FALSE(r.has_value()) << raw;
-  if (r.has_value()) return "";
+  if (r.has_value()) {
+    return "";
+  }
   EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
   return r.error().message();
 }
 
 TEST(ParseMobileTest, NormalisesPrefixesSeparatorsAndFullWidth) {
   for (std::string_view raw :
-       {"13800138000", "+86 138-0013-8000", "+8613800138000", "0086 138 0013 8000",
-        "8613800138000", "138 0013 8000", "１３８００１３８０００", "＋８６　１３８００１３８０００",
+       {"13800138000", "+86 138-0013-8000", "+8613800138000", "0086 138 0013 8000", "8613800138000",
+        "138 0013 8000", "１３８００１３８０００", "＋８６　１３８００１３８０００",
         "\u200b13800138000", "138\u20130013\u20138000", " 13800138000\r\n"}) {
     const Result<Mobile> r = ParseMobile(raw);
     ASSERT_TRUE(r.has_value()) << raw << ": " << r.error().message();
@@ -51,9 +53,9 @@ TEST(ParseMobileTest, StructuralErrorsHaveDistinctMessages) {
 }
 
 TEST(ParseMobileTest, AllocatedSegmentsGiveNoWarning) {
-  for (std::string_view raw : {"13012345678", "13412345678", "13491234567", "16212345678",
-                               "17012345678", "17400123456", "17405123456", "19212345678",
-                               "19612345678", "19912345678", "18912345678"}) {
+  for (std::string_view raw :
+       {"13012345678", "13412345678", "13491234567", "16212345678", "17012345678", "17400123456",
+        "17405123456", "19212345678", "19612345678", "19912345678", "18912345678"}) {
     const Result<Mobile> r = ParseMobile(raw);
     ASSERT_TRUE(r.has_value()) << raw;
     EXPECT_TRUE(r->warnings.empty()) << raw << ": " << r->warnings.front();
@@ -61,12 +63,13 @@ TEST(ParseMobileTest, AllocatedSegmentsGiveNoWarning) {
 }
 
 TEST(ParseMobileTest, UnknownSegmentIsOnlyAWarning) {
-  for (std::string_view raw : {"15412345678", "17406123456", "17912345678", "19412345678",
-                               "14012345678", "16012345678"}) {
+  for (std::string_view raw :
+       {"15412345678", "17406123456", "17912345678", "19412345678", "14012345678", "16012345678"}) {
     const Result<Mobile> r = ParseMobile(raw);
     ASSERT_TRUE(r.has_value()) << raw;
     ASSERT_EQ(r->warnings.size(), 1u) << raw;
-    EXPECT_EQ(r->warnings[0], "号段 " + std::string(raw.substr(0, 3)) + " 不在已知的号段表中，请核对");
+    EXPECT_EQ(r->warnings[0],
+              "号段 " + std::string(raw.substr(0, 3)) + " 不在已知的号段表中，请核对");
   }
 }
 

@@ -1,0 +1,42 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { useSessionStore } from './stores/session.js'
+import { canSee, homeFor } from './access.js'
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('./layouts/MainLayout.vue'),
+    children: [
+      { path: '', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { page: 'dashboard', title: 'menu.dashboard', menu: 'dashboard', dark: true } },
+      { path: 'people', name: 'people', component: () => import('./views/PeopleView.vue'), meta: { page: 'people', title: 'menu.people', menu: 'people' } },
+      { path: 'people/:id', name: 'person', component: () => import('./views/PersonView.vue'), meta: { page: 'people', title: 'person.title', menu: 'people' } },
+      { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
+    ],
+  },
+  // Unknown paths inside the app: back to the user's home page.
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+})
+
+router.beforeEach(async (to) => {
+  const session = useSessionStore()
+  if (!session.checked) await session.load()
+  if (to.meta.public) {
+    if (to.name === 'login' && session.user) return homeFor(session.user.role)
+    return true
+  }
+  if (!session.user) {
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  if (to.meta.page && !canSee(to.meta.page, session.user.role)) {
+    const home = homeFor(session.user.role)
+    if (home.name !== to.name) return home
+  }
+  return true
+})
