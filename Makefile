@@ -7,6 +7,9 @@ FUZZ := build-fuzz
 DATA ?= data/demo
 PORT ?= 8080
 POPULATION ?= 200000
+# ccache keys on paths relative to the clone, so a fresh clone (CI) reuses earlier builds.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.* web/package.json -type f 2>/dev/null)
 
 .PHONY: setup build web demo test test-unit test-api test-asan test-fuzz test-e2e bench clean format

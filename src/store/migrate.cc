@@ -60,7 +60,9 @@ Status Migrate(Database& db) {
                               " but this cordon knows only up to " + std::to_string(latest) +
                               ": run a newer cordon");
   }
-  for (const auto& [number, m] : migrations) {
+  for (const auto& entry : migrations) {
+    const int number = entry.first;  // not a structured binding: lambdas cannot capture those
+    const Migration& m = entry.second;
     if (number <= current) continue;
     Status status = db.Write([&](Session& s) {
       CORDON_RETURN_IF_ERROR(s.ExecScript(m.sql));
