@@ -94,6 +94,24 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
                  r.headers.emplace_back("Set-Cookie", Cookie("", secure_cookie, true));
                  return r;
                });
+  server.Route("DELETE", "/api/v1/sessions", Access::kAuthenticated,
+               [&auth, secure_cookie](http::Context& ctx) -> Result<http::Response> {
+                 CORDON_RETURN_IF_ERROR(auth.LogoutEverywhere(*ctx.principal));
+                 http::Response r = http::NoContent();
+                 r.headers.emplace_back("Set-Cookie", Cookie("", secure_cookie, true));
+                 return r;
+               });
+  server.Route("DELETE", "/api/v1/users/{id}/sessions", Access::kAuthenticated,
+               [&auth](http::Context& ctx) -> Result<http::Response> {
+                 std::int64_t id = 0;
+                 const std::string& text = ctx.path_params[0];
+                 auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+                 if (ec != std::errc() || ptr != text.data() + text.size()) {
+                   return NotFound("用户不存在 (no such user)");
+                 }
+                 CORDON_ASSIGN_OR_RETURN(std::int64_t ended, auth.KillSessions(*ctx.principal, id));
+                 return http::JsonResponse(200, http::JsonText(json{{"ended", ended}}));
+               });
   server.Route("POST", "/api/v1/session/password", Access::kAuthenticated,
                [&auth](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));

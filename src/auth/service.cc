@@ -129,16 +129,59 @@ Status AuthService::Logout(const Principal& who, std::string_view token) {
   });
 }
 
+Status AuthService::LogoutEverywhere(const Principal& who) {
+  return db_.Write([&](store::Session& s) {
+    CORDON_RETURN_IF_ERROR(DeleteUserSessions(s, who.user.id, ""));
+    return audit_.Append(s, who,
+                         {"session.logout_all", "user", std::to_string(who.user.id), "ok", "", ""});
+  });
+}
+
+Result<std::int64_t> AuthService::KillSessions(const Principal& who, std::int64_t user_id) {
+  if (!Can(who.user.role, Permission::kUsersManage)) {
+    return PermissionDenied("只有管理员可以强制下线 (administrators only)");
+  }
+  std::int64_t ended = 0;
+  bool found = false;
+  CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) {
+    CORDON_ASSIGN_OR_RETURN(auto user, FindUserById(s, user_id));
+    if (!user) return Status::Ok();
+    found = true;
+    CORDON_ASSIGN_OR_RETURN(
+        ended, s.QueryInt("SELECT COUNT(*) FROM sessions WHERE user_id = ?", {user_id}));
+    CORDON_RETURN_IF_ERROR(DeleteUserSessions(s, user_id, ""));
+    return audit_.Append(s, who, {"session.kill", "user", std::to_string(user_id), "ok", "", ""});
+  }));
+  if (!found) return NotFound("用户不存在 (no such user)");
+  return ended;
+}
+
 Status AuthService::ChangePassword(const Principal& who, std::string_view token,
                                    std::string_view old_password, std::string_view new_password) {
+  // Guesses of the current password count against the account like failed logins, so that a
+  // stolen session cannot be used to find the password.
+  const std::string account_key = "user:" + who.user.username;
+  const std::int64_t now = Now();
   std::optional<UserRow> row;
+  bool locked = false;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
     CORDON_ASSIGN_OR_RETURN(row, FindUserById(s, who.user.id));
+    CORDON_ASSIGN_OR_RETURN(ThrottleState account, LoadThrottle(s, account_key));
+    locked = IsLocked(account, now);
     return Status::Ok();
   }));
+  if (locked) {
+    return ResourceExhausted(
+        "尝试次数过多，请15分钟后再试 (too many attempts; try again in 15 minutes)");
+  }
   if (!row || !VerifyPassword(row->password_hash, old_password)) {
-    CORDON_RETURN_IF_ERROR(audit_.Record(
-        who, {"user.password", "user", std::to_string(who.user.id), "failed", "", ""}));
+    CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) {
+      CORDON_ASSIGN_OR_RETURN(ThrottleState account, LoadThrottle(s, account_key));
+      CORDON_RETURN_IF_ERROR(
+          SaveThrottle(s, account_key, AfterFailure(account, now, policy_.per_account)));
+      return audit_.Append(
+          s, who, {"user.password", "user", std::to_string(who.user.id), "failed", "", ""});
+    }));
     return FieldInvalid("old_password", "原密码不正确 (the current password is wrong)");
   }
   if (auto problem = PasswordProblem(new_password, who.user.username); !problem.empty()) {

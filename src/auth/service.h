@@ -44,6 +44,11 @@ class AuthService {
                                  const std::string& request_id);
 
   Status Logout(const Principal& who, std::string_view token);
+  // Ends every session of the caller, this one included ("log out everywhere").
+  Status LogoutEverywhere(const Principal& who);
+  // An administrator ends every session of another user. Errors: kPermissionDenied for other
+  // roles; kNotFound for an unknown user. Returns the number of sessions ended.
+  Result<std::int64_t> KillSessions(const Principal& who, std::int64_t user_id);
 
   // Errors: kInvalidArgument naming old_password or new_password.
   Status ChangePassword(const Principal& who, std::string_view token, std::string_view old_password,

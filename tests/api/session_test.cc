@@ -106,6 +106,32 @@ TEST(SessionApiTest, LogoutEndsTheSession) {
   EXPECT_EQ(after->status, 401);
 }
 
+TEST(SessionApiTest, LogoutEverywhereAndAdminKillEndSessionsServerSide) {
+  CordonServer server;
+  std::string a = server.Login("commander");
+  std::string b = server.Login("commander");
+  auto client = server.Client();
+  auto all = client.Delete("/api/v1/sessions", Bearer(a));
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->status, 204);
+  EXPECT_EQ(client.Get("/api/v1/session", Bearer(a))->status, 401);
+  EXPECT_EQ(client.Get("/api/v1/session", Bearer(b))->status, 401);
+
+  nlohmann::json user;
+  std::string c = server.Login("commander", kPassword, &user);
+  std::string admin = server.Login("admin");
+  std::string path =
+      "/api/v1/users/" + std::to_string(user["id"].get<std::int64_t>()) + "/sessions";
+  EXPECT_EQ(client.Delete(path, Bearer(c))->status, 403);  // only administrators
+  auto kill = client.Delete(path, Bearer(admin));
+  ASSERT_TRUE(kill);
+  ASSERT_EQ(kill->status, 200) << kill->body;
+  EXPECT_EQ(json::parse(kill->body)["ended"], 1);
+  EXPECT_EQ(client.Get("/api/v1/session", Bearer(c))->status, 401);
+  EXPECT_EQ(client.Get("/api/v1/session", Bearer(admin))->status, 200);
+  EXPECT_EQ(client.Delete("/api/v1/users/999999/sessions", Bearer(admin))->status, 404);
+}
+
 TEST(SessionApiTest, PasswordChangeChecksTheOldOneAndEndsOtherSessions) {
   CordonServer server;
   std::string first = server.Login("admin");
