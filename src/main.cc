@@ -1,6 +1,8 @@
 // cordon: the command line. Exit status 0 on success, 1 on a runtime failure, 2 on bad
 // arguments (api-contract.md).
 #include <spdlog/spdlog.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -103,7 +105,19 @@ Status CreateDemoUsers(App& app, const std::string& password, const cordon::sim:
   return Status::Ok();
 }
 
+// The server stops on SIGTERM/SIGINT through its own signal thread. They must be blocked before
+// any other thread starts (the database's checkpointer, the HTTP pool), since a thread that
+// leaves them unblocked would take the signal's default action: dying mid-request.
+void BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
 int Demo(Config config, std::int64_t population, std::uint64_t seed, bool generate_only) {
+  if (!generate_only) BlockStopSignals();
   auto opened = App::Open(config);
   if (!opened.has_value()) return Fail(opened.error());
   App& app = **opened;
@@ -227,6 +241,7 @@ int main(int argc, char** argv) {
   config.http.secure_cookie = !insecure_cookie;
 
   if (*serve) {
+    BlockStopSignals();
     auto app = App::Open(config);
     if (!app.has_value()) return Fail(app.error());
     return Serve(**app, true);

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "auth/routes.h"
@@ -29,7 +30,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
     url = "sqlite:" + config.data_dir + "/cordon.db";
   }
   store::OpenOptions options;
-  options.readers = 8;
+  // One reader per HTTP thread, so that no request waits for a connection.
+  options.readers = std::max(8, config.http.threads);
   CORDON_ASSIGN_OR_RETURN(app->db_, store::Open(url, options));
   CORDON_RETURN_IF_ERROR(store::Migrate(*app->db_));
   app->audit_ = std::make_unique<auth::AuditLog>(*app->db_, app->clock_);

@@ -94,34 +94,34 @@ Status AuditLog::Append(store::Session& session, const Principal& who, const Aud
 }
 
 Status AuditLog::Record(const Principal& who, const AuditEntry& entry) {
-  auto pending = std::make_shared<Pending>();
-  pending->who = who;
-  pending->entry = entry;
   std::unique_lock lock(mu_);
-  queue_.push_back(pending);
-  while (!pending->done) {
-    if (flushing_) {
-      cv_.wait(lock);
-      continue;
-    }
-    // This thread leads: it commits everything queued so far in one transaction.
-    flushing_ = true;
-    std::vector<std::shared_ptr<Pending>> batch;
-    batch.swap(queue_);
-    lock.unlock();
-    Status status = db_.Write([&](store::Session& s) {
-      for (const auto& p : batch) CORDON_RETURN_IF_ERROR(Append(s, p->who, p->entry));
-      return Status::Ok();
-    });
-    lock.lock();
-    for (const auto& p : batch) {
-      p->status = status;
-      p->done = true;
-    }
-    flushing_ = false;
-    cv_.notify_all();
-  }
-  return pending->status;
+  if (open_ == nullptr) open_ = std::make_shared<Batch>();
+  std::shared_ptr<Batch> batch = open_;
+  // The caller's principal and entry outlive the wait: they are only read while it blocks here.
+  batch->entries.emplace_back(&who, &entry);
+  if (!flushing_) return Lead(lock, batch);
+  // Wait until the batch is durable, or until the commit before it is done and this batch may
+  // start: then the first member to wake leads it.
+  batch->cv.wait(lock, [&] { return batch->done || (!flushing_ && open_ == batch); });
+  if (batch->done) return batch->status;
+  return Lead(lock, batch);
+}
+
+Status AuditLog::Lead(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Batch>& batch) {
+  flushing_ = true;
+  open_ = nullptr;  // later arrivals form the next batch
+  lock.unlock();
+  Status status = db_.Write([&](store::Session& s) {
+    for (const auto& [who, entry] : batch->entries) CORDON_RETURN_IF_ERROR(Append(s, *who, *entry));
+    return Status::Ok();
+  });
+  lock.lock();
+  batch->status = status;
+  batch->done = true;
+  flushing_ = false;
+  batch->cv.notify_all();
+  if (open_ != nullptr) open_->cv.notify_one();  // hand the lead to the next batch
+  return status;
 }
 
 Result<std::vector<AuditRecord>> AuditLog::List(const AuditQuery& q) {

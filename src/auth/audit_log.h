@@ -64,18 +64,20 @@ class AuditLog {
   Result<std::int64_t> Verify();
 
  private:
-  struct Pending {
-    Principal who;
-    AuditEntry entry;
+  // Entries that will commit together. Its members wait on its own condition variable, so a
+  // commit wakes only the requests it made durable.
+  struct Batch {
+    std::vector<std::pair<const Principal*, const AuditEntry*>> entries;
     bool done = false;
     Status status;
+    std::condition_variable cv;
   };
+  Status Lead(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Batch>& batch);
 
   store::Database& db_;
   const base::Clock& clock_;
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::shared_ptr<Pending>> queue_;
+  std::shared_ptr<Batch> open_;  // collecting entries while another batch commits
   bool flushing_ = false;
 };
 

@@ -60,7 +60,7 @@ class Database {
 };
 
 struct OpenOptions {
-  int readers = 8;  // size of the reader pool
+  int readers = 8;  // size of the reader pool: about one per concurrent request
 };
 
 // Opens "sqlite:PATH" (or a bare path). Creates the file when missing.

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -149,17 +150,37 @@ Result<std::unique_ptr<Connection>> Connect(const std::string& path, bool read_o
   auto conn = std::make_unique<Connection>(db);
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
+  // No mmap: every commit that grows the file would make each connection remap it, and the
+  // page faults cost more than pread from the page cache (measured: 2x on person lookups).
+  // Readers get a smaller page cache each: there are as many of them as HTTP threads.
   std::string pragmas =
-      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
-      "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;";
-  if (!read_only) pragmas = "PRAGMA journal_mode=WAL; " + pragmas;
+      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;";
+  pragmas += read_only ? "PRAGMA cache_size=-16384;" : "PRAGMA cache_size=-131072;";
+  // The writer never checkpoints inside a commit; a background thread does (see Checkpointer),
+  // so that no request waits for a checkpoint's fsync.
+  if (!read_only) pragmas = "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; " + pragmas;
   CORDON_RETURN_IF_ERROR(conn->ExecScript(pragmas));
   return conn;
 }
 
 class SqliteDatabase final : public Database {
  public:
-  explicit SqliteDatabase(std::unique_ptr<Connection> writer) : writer_(std::move(writer)) {}
+  SqliteDatabase(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> checkpointer)
+      : writer_(std::move(writer)), checkpointer_(std::move(checkpointer)) {
+    checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
+  }
+  ~SqliteDatabase() override {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    checkpoint_thread_.join();
+    // A last full checkpoint leaves a small WAL behind for the next start.
+    checkpointer_->ExecScript("PRAGMA wal_checkpoint(TRUNCATE)").IgnoreError();
+  }
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
 
   Status AddReader(std::unique_ptr<Connection> reader) {
     readers_.push_back(std::move(reader));
@@ -205,19 +226,38 @@ class SqliteDatabase final : public Database {
   std::string_view Dialect() const override { return "sqlite"; }
 
  private:
+  // Copies committed WAL frames into the database file every 200 ms, off the request path. A
+  // PASSIVE checkpoint never blocks readers or the writer; it does what it can.
+  void CheckpointLoop() {
+    std::unique_lock lock(checkpoint_mu_);
+    while (!stopping_) {
+      checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200));
+      if (stopping_) break;
+      lock.unlock();
+      checkpointer_->ExecScript("PRAGMA wal_checkpoint(PASSIVE)").IgnoreError();
+      lock.lock();
+    }
+  }
+
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> readers_;
   std::vector<Connection*> idle_;
+  std::unique_ptr<Connection> checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const OpenOptions& options) {
   CORDON_ASSIGN_OR_RETURN(auto writer, Connect(path, /*read_only=*/false));
-  auto db = std::make_unique<SqliteDatabase>(std::move(writer));
+  CORDON_ASSIGN_OR_RETURN(auto checkpointer, Connect(path, /*read_only=*/false));
+  auto db = std::make_unique<SqliteDatabase>(std::move(writer), std::move(checkpointer));
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     CORDON_ASSIGN_OR_RETURN(auto reader, Connect(path, /*read_only=*/true));
     CORDON_RETURN_IF_ERROR(db->AddReader(std::move(reader)));
