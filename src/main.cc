@@ -1,5 +1,7 @@
 // cordon: the command line. Exit status 0 on success, 1 on a runtime failure, 2 on bad
 // arguments (api-contract.md).
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <pthread.h>
 #include <signal.h>
@@ -167,8 +169,20 @@ int Demo(Config config, std::int64_t population, std::uint64_t seed, bool genera
 
 }  // namespace
 
+int Run(int argc, char** argv);
+
 int main(int argc, char** argv) {
+  // The access log is written by a background thread: a request never waits for the terminal
+  // or the log file. shutdown() drains it before exit.
+  spdlog::init_thread_pool(65536, 1);
+  spdlog::set_default_logger(spdlog::stderr_logger_mt<spdlog::async_factory>("cordon"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  int status = Run(argc, argv);
+  spdlog::shutdown();
+  return status;
+}
+
+int Run(int argc, char** argv) {
   CLI::App cli{"Cordon 疫情防控指挥平台: epidemic prevention and control command platform"};
   cli.require_subcommand(1);
   Config config;
