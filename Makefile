@@ -12,7 +12,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.* web/package.json -type f 2>/dev/null)
 
-.PHONY: setup build web demo test test-unit test-api test-asan test-fuzz test-e2e bench clean format
+.PHONY: setup build web demo test test-asan test-fuzz test-e2e lint bench clean format
 
 setup:
 	@bash scripts/setup.sh
@@ -41,7 +41,7 @@ $(FUZZ)/build.ninja:
 
 test: build web
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE e2e
-	$(MAKE) --no-print-directory test-asan test-fuzz test-e2e
+	$(MAKE) --no-print-directory test-asan test-fuzz lint test-e2e
 
 test-asan: $(ASAN)/build.ninja
 	cmake --build $(ASAN) -j $(JOBS) --target cordon unit_tests api_tests
@@ -54,11 +54,15 @@ test-fuzz: $(FUZZ)/build.ninja
 test-e2e: build web
 	cd $(BUILD) && ctest --output-on-failure -L e2e
 
+# clang-tidy (the repo's .clang-tidy) and clang-format over src/, tests/ and bench/.
+lint: build
+	bash scripts/lint.sh $(BUILD)
+
 bench: build
 	bash bench/run_all.sh
 
 format:
-	git ls-files '*.cc' '*.h' | xargs clang-format -i
+	git ls-files '*.cc' '*.h' | xargs clang-format-14 -i
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(FUZZ) web/dist

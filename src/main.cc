@@ -1,10 +1,10 @@
 // cordon: the command line. Exit status 0 on success, 1 on a runtime failure, 2 on bad
 // arguments (api-contract.md).
+#include <pthread.h>
+#include <signal.h>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,18 +29,26 @@ using cordon::app::Config;
 
 int Fail(const Status& status) {
   std::cerr << "cordon: " << status.message() << "\n";
-  for (const auto& d : status.details()) std::cerr << "  " << d.field << ": " << d.message << "\n";
+  for (const auto& d : status.details()) {
+    std::cerr << "  " << d.field << ": " << d.message << "\n";
+  }
   return status.code() == cordon::StatusCode::kInvalidArgument ? 2 : 1;
 }
 
 std::string FindWebDir(const std::string& given) {
-  if (!given.empty()) return given;
-  if (const char* env = std::getenv("CORDON_WEB_DIR"); env != nullptr) return env;
+  if (!given.empty()) {
+    return given;
+  }
+  if (const char* env = std::getenv("CORDON_WEB_DIR"); env != nullptr) {
+    return env;
+  }
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   for (const auto& candidate :
        {exe.parent_path() / ".." / "web" / "dist", std::filesystem::path("web/dist")}) {
-    if (std::filesystem::exists(candidate / "index.html", ec)) return candidate.string();
+    if (std::filesystem::exists(candidate / "index.html", ec)) {
+      return candidate.string();
+    }
   }
   return {};
 }
@@ -55,7 +63,9 @@ int Serve(App& app, bool print_url) {
         }
       },
       /*handle_signals=*/true);
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) {
+    return Fail(status);
+  }
   spdlog::info("stopped");
   return 0;
 }
@@ -102,7 +112,9 @@ Status CreateDemoUsers(App& app, const std::string& password, const cordon::sim:
     user.role = a.role;
     user.region_code = a.region;
     auto created = app.auth().AddUser(user, password);
-    if (!created.has_value()) return created.error();
+    if (!created.has_value()) {
+      return created.error();
+    }
   }
   return Status::Ok();
 }
@@ -118,13 +130,27 @@ void BlockStopSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
-int Demo(Config config, std::int64_t population, std::uint64_t seed, bool generate_only) {
-  if (!generate_only) BlockStopSignals();
+void UnblockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+}
+
+int Demo(const Config& config, std::int64_t population, std::uint64_t seed, bool generate_only) {
+  if (!generate_only) {
+    BlockStopSignals();
+  }
   auto opened = App::Open(config);
-  if (!opened.has_value()) return Fail(opened.error());
+  if (!opened.has_value()) {
+    return Fail(opened.error());
+  }
   App& app = **opened;
   auto has_city = cordon::demo::HasCity(app.db());
-  if (!has_city.has_value()) return Fail(has_city.error());
+  if (!has_city.has_value()) {
+    return Fail(has_city.error());
+  }
   const std::string password_file = config.data_dir + "/demo-password";
   std::string password;
   if (!*has_city) {
@@ -135,18 +161,24 @@ int Demo(Config config, std::int64_t population, std::uint64_t seed, bool genera
     options.population = population;
     options.seed = seed;
     auto city = cordon::sim::GenerateCity(options);
-    if (!city.has_value()) return Fail(city.error());
+    if (!city.has_value()) {
+      return Fail(city.error());
+    }
     auto now =
         std::chrono::duration_cast<std::chrono::seconds>(app.clock().Now().time_since_epoch())
             .count();
     Status loaded = cordon::demo::LoadCity(app.db(), *city, now, [](const std::string& line) {
       std::cout << "  " << line << std::endl;
     });
-    if (!loaded.ok()) return Fail(loaded);
+    if (!loaded.ok()) {
+      return Fail(loaded);
+    }
     const char* env = std::getenv("CORDON_ADMIN_PASSWORD");
     password = env != nullptr && *env != '\0' ? env : RandomPassword();
     Status users = CreateDemoUsers(app, password, *city);
-    if (!users.ok()) return Fail(users);
+    if (!users.ok()) {
+      return Fail(users);
+    }
     {
       std::ofstream out(password_file, std::ios::trunc);
       out << password << "\n";
@@ -163,7 +195,9 @@ int Demo(Config config, std::int64_t population, std::uint64_t seed, bool genera
             << (password.empty() ? "(set when the city was generated)" : password) << std::endl;
   std::cout << "login: admin / commander / grid_demo / auditor, all with that password"
             << std::endl;
-  if (generate_only) return 0;
+  if (generate_only) {
+    return 0;
+  }
   return Serve(app, true);
 }
 
@@ -171,11 +205,17 @@ int Demo(Config config, std::int64_t population, std::uint64_t seed, bool genera
 
 int Run(int argc, char** argv);
 
-int main(int argc, char** argv) {
+// Exceptions are deliberately not caught here: an uncaught one ends the process through
+// std::terminate (abort), and catching it would change the exit status.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape): terminate is intended
   // The access log is written by a background thread: a request never waits for the terminal
-  // or the log file. shutdown() drains it before exit.
+  // or the log file. shutdown() drains it before exit. The thread is started with the stop
+  // signals blocked, so that it never takes SIGTERM's default action; the main thread unblocks
+  // them again for the short commands (serve and demo block them for good before their threads).
+  BlockStopSignals();
   spdlog::init_thread_pool(65536, 1);
   spdlog::set_default_logger(spdlog::stderr_logger_mt<spdlog::async_factory>("cordon"));
+  UnblockStopSignals();
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
   int status = Run(argc, argv);
   spdlog::shutdown();
@@ -257,33 +297,49 @@ int Run(int argc, char** argv) {
   if (*serve) {
     BlockStopSignals();
     auto app = App::Open(config);
-    if (!app.has_value()) return Fail(app.error());
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
     return Serve(**app, true);
   }
-  if (*demo) return Demo(config, population, seed, generate_only);
+  if (*demo) {
+    return Demo(config, population, seed, generate_only);
+  }
   if (*user_add) {
     auto role = cordon::auth::ParseRole(role_name);
-    if (!role) return Fail(cordon::FieldInvalid("role", "unknown role " + role_name));
+    if (!role) {
+      return Fail(cordon::FieldInvalid("role", "unknown role " + role_name));
+    }
     std::string password;
     std::getline(std::cin, password);
-    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (!password.empty() && password.back() == '\r') {
+      password.pop_back();
+    }
     auto app = App::Open(config);
-    if (!app.has_value()) return Fail(app.error());
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
     cordon::auth::User u;
     u.username = username;
     u.display_name = display_name.empty() ? username : display_name;
     u.role = *role;
     u.region_code = region;
     auto created = (*app)->auth().AddUser(u, password);
-    if (!created.has_value()) return Fail(created.error());
+    if (!created.has_value()) {
+      return Fail(created.error());
+    }
     std::cout << "user " << created->username << " (id " << created->id << ") added" << std::endl;
     return 0;
   }
   if (*audit_verify) {
     auto app = App::Open(config);
-    if (!app.has_value()) return Fail(app.error());
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
     auto broken = (*app)->audit().Verify();
-    if (!broken.has_value()) return Fail(broken.error());
+    if (!broken.has_value()) {
+      return Fail(broken.error());
+    }
     if (*broken != 0) {
       std::cout << "audit chain broken at entry " << *broken << std::endl;
       return 1;
@@ -293,13 +349,17 @@ int Run(int argc, char** argv) {
   }
   if (*migrate) {
     auto app = App::Open(config);
-    if (!app.has_value()) return Fail(app.error());
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
     std::cout << "schema at version " << cordon::store::LatestMigration() << std::endl;
     return 0;
   }
   if (*routes) {
     auto app = App::Open(config);
-    if (!app.has_value()) return Fail(app.error());
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
     for (const auto& r : (*app)->BuildServer().Routes()) {
       std::cout << r.method << " " << r.pattern << "\n";
     }

@@ -19,7 +19,9 @@ void BM_VerifyPassword(benchmark::State& state) {
 BENCHMARK(BM_VerifyPassword)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 void BM_NewSessionToken(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(cordon::auth::NewToken());
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(cordon::auth::NewToken());
+  }
 }
 BENCHMARK(BM_NewSessionToken);
 

@@ -95,15 +95,21 @@ Status AuditLog::Append(store::Session& session, const Principal& who, const Aud
 
 Status AuditLog::Record(const Principal& who, const AuditEntry& entry) {
   std::unique_lock lock(mu_);
-  if (open_ == nullptr) open_ = std::make_shared<Batch>();
+  if (open_ == nullptr) {
+    open_ = std::make_shared<Batch>();
+  }
   std::shared_ptr<Batch> batch = open_;
   // The caller's principal and entry outlive the wait: they are only read while it blocks here.
   batch->entries.emplace_back(&who, &entry);
-  if (!flushing_) return Lead(lock, batch);
+  if (!flushing_) {
+    return Lead(lock, batch);
+  }
   // Wait until the batch is durable, or until the commit before it is done and this batch may
   // start: then the first member to wake leads it.
   batch->cv.wait(lock, [&] { return batch->done || (!flushing_ && open_ == batch); });
-  if (batch->done) return batch->status;
+  if (batch->done) {
+    return batch->status;
+  }
   return Lead(lock, batch);
 }
 
@@ -112,7 +118,9 @@ Status AuditLog::Lead(std::unique_lock<std::mutex>& lock, const std::shared_ptr<
   open_ = nullptr;  // later arrivals form the next batch
   lock.unlock();
   Status status = db_.Write([&](store::Session& s) {
-    for (const auto& [who, entry] : batch->entries) CORDON_RETURN_IF_ERROR(Append(s, *who, *entry));
+    for (const auto& [who, entry] : batch->entries) {
+      CORDON_RETURN_IF_ERROR(Append(s, *who, *entry));
+    }
     return Status::Ok();
   });
   lock.lock();
@@ -120,7 +128,9 @@ Status AuditLog::Lead(std::unique_lock<std::mutex>& lock, const std::shared_ptr<
   batch->done = true;
   flushing_ = false;
   batch->cv.notify_all();
-  if (open_ != nullptr) open_->cv.notify_one();  // hand the lead to the next batch
+  if (open_ != nullptr) {
+    open_->cv.notify_one();  // hand the lead to the next batch
+  }
   return status;
 }
 
@@ -169,7 +179,9 @@ Result<std::int64_t> AuditLog::Verify() {
                      return Status::Ok();
                    });
   });
-  if (broken == 0 && !status.ok()) return status;
+  if (broken == 0 && !status.ok()) {
+    return status;
+  }
   return broken;
 }
 

@@ -26,8 +26,12 @@ std::string Cookie(std::string_view token, bool secure, bool clear) {
   std::string c = secure ? "__Host-cordon_session=" : "cordon_session=";
   c += clear ? "" : std::string(token);
   c += "; Path=/; HttpOnly; SameSite=Strict";
-  if (secure) c += "; Secure";
-  if (clear) c += "; Max-Age=0";
+  if (secure) {
+    c += "; Secure";
+  }
+  if (clear) {
+    c += "; Max-Age=0";
+  }
   return c;
 }
 
@@ -51,7 +55,9 @@ json AuditJson(const AuditRecord& r, base::UtcOffset offset) {
 
 Result<std::int64_t> QueryInt(const httplib::Request& req, const char* name, std::int64_t fallback,
                               std::int64_t min, std::int64_t max) {
-  if (!req.has_param(name)) return fallback;
+  if (!req.has_param(name)) {
+    return fallback;
+  }
   std::string v = req.get_param_value(name);
   std::int64_t n = 0;
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -141,7 +147,9 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
         CORDON_RETURN_IF_ERROR(
             audit.Record(*ctx.principal, {"audit.list", "audit", "", "ok", "", ""}));
         json items = json::array();
-        for (const auto& r : records) items.push_back(AuditJson(r, offset));
+        for (const auto& r : records) {
+          items.push_back(AuditJson(r, offset));
+        }
         json next = records.size() == static_cast<std::size_t>(q.limit)
                         ? json(std::to_string(records.back().id))
                         : json(nullptr);

@@ -21,7 +21,9 @@ constexpr std::array<std::pair<Role, std::string_view>, 9> kRoleNames = {{
 std::size_t CodePoints(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++n;
+    }
   }
   return n;
 }
@@ -30,14 +32,18 @@ std::size_t CodePoints(std::string_view s) {
 
 std::string_view RoleName(Role role) {
   for (const auto& [r, name] : kRoleNames) {
-    if (r == role) return name;
+    if (r == role) {
+      return name;
+    }
   }
   return "unknown";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
   for (const auto& [r, n] : kRoleNames) {
-    if (n == name) return r;
+    if (n == name) {
+      return r;
+    }
   }
   return std::nullopt;
 }
@@ -71,7 +77,9 @@ bool WellFormedPath(std::string_view path) {
 }  // namespace
 
 PathRange SubtreeRange(std::string_view path) {
-  if (!WellFormedPath(path)) return {};
+  if (!WellFormedPath(path)) {
+    return {};
+  }
   std::string hi(path);
   hi.back() = static_cast<char>(hi.back() + 1);  // '/' + 1 == '0': just past every descendant
   return {std::string(path), std::move(hi)};
@@ -82,9 +90,13 @@ bool InSubtree(std::string_view path, std::string_view jurisdiction_path) {
 }
 
 bool IsRegionCode(std::string_view code) {
-  if (code.size() < 6 || code.size() > 30) return false;
+  if (code.size() < 6 || code.size() > 30) {
+    return false;
+  }
   for (char c : code) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') {
+      return false;
+    }
   }
   return true;
 }
@@ -107,9 +119,15 @@ ThrottleState AfterFailure(ThrottleState state, std::int64_t now, const Throttle
 
 std::string PasswordProblem(std::string_view password, std::string_view username) {
   std::size_t length = CodePoints(password);
-  if (length < 8) return "密码至少 8 个字符 (at least 8 characters)";
-  if (length > 128) return "密码最多 128 个字符 (at most 128 characters)";
-  if (password == username) return "密码不能与用户名相同 (must differ from the username)";
+  if (length < 8) {
+    return "密码至少 8 个字符 (at least 8 characters)";
+  }
+  if (length > 128) {
+    return "密码最多 128 个字符 (at most 128 characters)";
+  }
+  if (password == username) {
+    return "密码不能与用户名相同 (must differ from the username)";
+  }
   return {};
 }
 

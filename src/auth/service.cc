@@ -94,9 +94,11 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
 
 Result<Principal> AuthService::Authenticate(std::string_view token, const std::string& ip,
                                             const std::string& request_id) {
-  static const Status kNoSession(StatusCode::kUnauthenticated,
+  static const Status no_session(StatusCode::kUnauthenticated,
                                  "请先登录 (not logged in or session expired)");
-  if (token.empty() || token.size() > 128) return kNoSession;
+  if (token.empty() || token.size() > 128) {
+    return no_session;
+  }
   const std::string hash = Sha256Hex(token);
   const std::int64_t now = Now();
   std::optional<SessionRow> session;
@@ -108,11 +110,13 @@ Result<Principal> AuthService::Authenticate(std::string_view token, const std::s
     }
     return Status::Ok();
   }));
-  if (!session || !user) return kNoSession;
+  if (!session || !user) {
+    return no_session;
+  }
   bool expired = now >= session->expires_at || now - session->last_seen_at > policy_.idle_seconds;
   if (expired || user->user.disabled) {
     CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) { return DeleteSession(s, hash); }));
-    return kNoSession;
+    return no_session;
   }
   if (now - session->last_seen_at >= policy_.touch_every_seconds) {
     CORDON_RETURN_IF_ERROR(
@@ -152,7 +156,9 @@ Result<std::int64_t> AuthService::KillSessions(const Principal& who, std::int64_
     CORDON_RETURN_IF_ERROR(DeleteUserSessions(s, user_id, ""));
     return audit_.Append(s, who, {"session.kill", "user", std::to_string(user_id), "ok", "", ""});
   }));
-  if (!found) return NotFound("用户不存在 (no such user)");
+  if (!found) {
+    return NotFound("用户不存在 (no such user)");
+  }
   return ended;
 }
 
@@ -204,9 +210,10 @@ Result<User> AuthService::AddUser(const User& user, std::string_view password) {
   for (char c : user.username) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '-' || c == '.';
-    if (!ok)
+    if (!ok) {
       return FieldInvalid("username",
                           "用户名只能包含字母、数字、_ - . (letters, digits, _ - . only)");
+    }
   }
   if (auto problem = PasswordProblem(password, user.username); !problem.empty()) {
     return FieldInvalid("password", problem);
@@ -219,15 +226,21 @@ Result<User> AuthService::AddUser(const User& user, std::string_view password) {
   Status status = db_.Write([&](store::Session& s) {
     if (!user.region_code.empty()) {
       CORDON_ASSIGN_OR_RETURN(bool exists, RegionExists(s, user.region_code));
-      if (!exists) return FieldInvalid("region", "区划代码不存在 (no region with this code)");
+      if (!exists) {
+        return FieldInvalid("region", "区划代码不存在 (no region with this code)");
+      }
     }
     CORDON_ASSIGN_OR_RETURN(auto existing, FindUserByName(s, user.username));
-    if (existing) return AlreadyExists("用户名已存在 (username taken): " + user.username);
+    if (existing) {
+      return AlreadyExists("用户名已存在 (username taken): " + user.username);
+    }
     CORDON_ASSIGN_OR_RETURN(created.id, InsertUser(s, user, hash, Now()));
     return audit_.Append(
         s, cli, {"user.create", "user", std::to_string(created.id), "ok", "", "role,region"});
   });
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    return status;
+  }
   return created;
 }
 

@@ -63,7 +63,9 @@ Status UpdatePasswordHash(store::Session& s, std::int64_t user_id, std::string_v
 
 Result<bool> RegionExists(store::Session& s, std::string_view code) {
   auto n = s.QueryInt("SELECT COUNT(*) FROM regions WHERE code = ?", {std::string(code)});
-  if (!n.has_value()) return n.error();
+  if (!n.has_value()) {
+    return n.error();
+  }
   return *n > 0;
 }
 

@@ -21,7 +21,9 @@ Result<bool> HasCity(store::Database& db) {
 Status LoadCity(store::Database& db, const sim::City& city, std::int64_t now,
                 const std::function<void(const std::string&)>& progress) {
   CORDON_ASSIGN_OR_RETURN(bool has, HasCity(db));
-  if (has) return AlreadyExists("the database already holds a city");
+  if (has) {
+    return AlreadyExists("the database already holds a city");
+  }
 
   std::unordered_map<std::string, std::string> path_of;
   path_of.reserve(city.regions.size());

@@ -40,8 +40,9 @@ std::string JsonText(const nlohmann::json& value) {
 }
 
 Result<nlohmann::json> ParseJsonObject(std::string_view body, int max_depth) {
-  if (body.empty())
+  if (body.empty()) {
     return InvalidArgument("请求体为空，应为 JSON 对象 (empty body: a JSON object is required)");
+  }
   if (MaxDepth(body) > max_depth) {
     return InvalidArgument("JSON 嵌套过深 (JSON nested deeper than " + std::to_string(max_depth) +
                            ")");
@@ -61,7 +62,9 @@ const nlohmann::json* ObjectReader::Get(std::string_view name, bool required) {
   known_.emplace(name);
   auto it = object_.find(name);
   if (it == object_.end() || it->is_null()) {
-    if (required) AddError(Field(name), "必填 (required)");
+    if (required) {
+      AddError(Field(name), "必填 (required)");
+    }
     return nullptr;
   }
   return &*it;
@@ -70,7 +73,9 @@ const nlohmann::json* ObjectReader::Get(std::string_view name, bool required) {
 std::optional<std::string> ObjectReader::String(std::string_view name, bool required,
                                                 std::size_t max_len) {
   const nlohmann::json* v = Get(name, required);
-  if (v == nullptr) return std::nullopt;
+  if (v == nullptr) {
+    return std::nullopt;
+  }
   if (!v->is_string()) {
     AddError(Field(name), "应为字符串 (must be a string, not " + TypeName(*v) + ")");
     return std::nullopt;
@@ -86,7 +91,9 @@ std::optional<std::string> ObjectReader::String(std::string_view name, bool requ
 std::optional<std::int64_t> ObjectReader::Int(std::string_view name, bool required,
                                               std::int64_t min, std::int64_t max) {
   const nlohmann::json* v = Get(name, required);
-  if (v == nullptr) return std::nullopt;
+  if (v == nullptr) {
+    return std::nullopt;
+  }
   if (!v->is_number_integer()) {
     AddError(Field(name), "应为整数 (must be an integer, not " + TypeName(*v) + ")");
     return std::nullopt;
@@ -106,7 +113,9 @@ std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_vie
                                                                  bool required,
                                                                  std::size_t max_items) {
   const nlohmann::json* v = Get(name, required);
-  if (v == nullptr) return std::nullopt;
+  if (v == nullptr) {
+    return std::nullopt;
+  }
   if (!v->is_array() || v->size() > max_items) {
     AddError(Field(name), "应为字符串数组，最多 " + std::to_string(max_items) +
                               " 项 (must be an array of strings)");
@@ -134,10 +143,14 @@ Status ObjectReader::Finish() {
       AddError(Field(key.substr(0, 64)), "未知字段 (unknown field)");
     }
   }
-  if (errors_.empty()) return Status::Ok();
+  if (errors_.empty()) {
+    return Status::Ok();
+  }
   std::string message = "请求字段有误 (invalid fields): ";
   for (std::size_t i = 0; i < errors_.size(); ++i) {
-    if (i > 0) message += ", ";
+    if (i > 0) {
+      message += ", ";
+    }
     message += errors_[i].field;
   }
   return InvalidArgument(std::move(message), std::move(errors_));

@@ -10,7 +10,9 @@ void Metrics::Observe(const std::string& method, const std::string& route, int s
   ++requests_[{method, route, status}];
   Histogram& h = latency_[route];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) ++h.buckets[i];
+    if (seconds <= kBuckets[i]) {
+      ++h.buckets[i];
+    }
   }
   ++h.count;
   h.sum += seconds;
@@ -23,8 +25,15 @@ std::string Metrics::Render() const {
   out += "# TYPE cordon_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {
     const auto& [method, route, status] = key;
-    out += "cordon_http_requests_total{method=\"" + method + "\",route=\"" + route +
-           "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+    out += "cordon_http_requests_total{method=\"";
+    out += method;
+    out += "\",route=\"";
+    out += route;
+    out += "\",status=\"";
+    out += std::to_string(status);
+    out += "\"} ";
+    out += std::to_string(n);
+    out += "\n";
   }
   out += "# HELP cordon_http_request_duration_seconds Time to answer, by route.\n";
   out += "# TYPE cordon_http_request_duration_seconds histogram\n";

@@ -33,7 +33,7 @@ std::string NewRequestId() {
   static std::atomic<std::uint64_t> counter{0};
   char buf[32];
   std::snprintf(buf, sizeof buf, "%08x%08llx", node,
-                static_cast<unsigned long long>(counter.fetch_add(1) + 1));
+                static_cast<unsigned long long>(counter.fetch_add(1)) + 1);
   return buf;
 }
 
@@ -72,16 +72,24 @@ std::string PatternToRegex(const std::string& pattern) {
 
 std::string TokenOf(const httplib::Request& req, bool secure_cookie) {
   std::string auth = req.get_header_value("Authorization");
-  if (auth.starts_with("Bearer ")) return auth.substr(7);
+  if (auth.starts_with("Bearer ")) {
+    return auth.substr(7);
+  }
   std::string cookies = req.get_header_value("Cookie");
   std::string name = secure_cookie ? "__Host-cordon_session=" : "cordon_session=";
   std::size_t pos = 0;
   while (pos < cookies.size()) {
     std::size_t end = cookies.find(';', pos);
-    if (end == std::string::npos) end = cookies.size();
+    if (end == std::string::npos) {
+      end = cookies.size();
+    }
     std::string_view part(cookies.data() + pos, end - pos);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.starts_with(name)) return std::string(part.substr(name.size()));
+    while (!part.empty() && part.front() == ' ') {
+      part.remove_prefix(1);
+    }
+    if (part.starts_with(name)) {
+      return std::string(part.substr(name.size()));
+    }
     pos = end + 1;
   }
   return {};
@@ -89,9 +97,12 @@ std::string TokenOf(const httplib::Request& req, bool secure_cookie) {
 
 void Apply(const Response& from, httplib::Response& to) {
   to.status = from.status;
-  for (const auto& [k, v] : from.headers) to.set_header(k, v);
-  if (!from.body.empty() || from.status != 204)
+  for (const auto& [k, v] : from.headers) {
+    to.set_header(k, v);
+  }
+  if (!from.body.empty() || from.status != 204) {
     to.set_content(from.body, from.content_type.c_str());
+  }
 }
 
 }  // namespace
@@ -141,7 +152,9 @@ void Server::Route(const std::string& method, const std::string& pattern, Access
     t_route = pattern;
     Context ctx{
         req, t_request_id, req.remote_addr, TokenOf(req, options_.secure_cookie), std::nullopt, {}};
-    for (std::size_t i = 1; i < req.matches.size(); ++i) ctx.path_params.push_back(req.matches[i]);
+    for (std::size_t i = 1; i < req.matches.size(); ++i) {
+      ctx.path_params.push_back(req.matches[i]);
+    }
     Status failure;
     if (access == Access::kAuthenticated) {
       auto principal = auth_.Authenticate(ctx.token, ctx.ip, ctx.request_id);
@@ -224,11 +237,12 @@ void Server::Install() {
         }
         return httplib::Server::HandlerResponse::Handled;
       }));
-  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    // A library threw where it should not have: answer 500 in the usual shape, never crash.
-    res.status = 500;
-    res.set_content(ErrorBody(Internal("exception")), "application/json; charset=utf-8");
-  });
+  s.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
+        // A library threw where it should not have: answer 500 in the usual shape, never crash.
+        res.status = 500;
+        res.set_content(ErrorBody(Internal("exception")), "application/json; charset=utf-8");
+      });
   s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
@@ -269,8 +283,9 @@ Status Server::Listen(const std::function<void(int)>& on_listening, bool handle_
     // with the page (a stale tab asking for an old script would get HTML and go blank).
     bool names_file =
         req.path.rfind('.') != std::string::npos && req.path.rfind('.') > req.path.rfind('/');
-    if (file == nullptr && !req.path.starts_with("/api/") && !names_file)
+    if (file == nullptr && !req.path.starts_with("/api/") && !names_file) {
       file = state_->web.Index();
+    }
     if (file == nullptr) {
       res.status = 404;
       res.set_content(ErrorBodyForHttpStatus(404), "application/json; charset=utf-8");
@@ -291,12 +306,16 @@ Status Server::Listen(const std::function<void(int)>& on_listening, bool handle_
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  if (handle_signals) pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by pool threads
+  if (handle_signals) {
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by pool threads
+  }
 
   int port = options_.port;
   if (port == 0) {
     port = server_->bind_to_any_port(options_.host);
-    if (port < 0) return Unavailable("cannot bind " + options_.host);
+    if (port < 0) {
+      return Unavailable("cannot bind " + options_.host);
+    }
   } else if (!server_->bind_to_port(options_.host, port)) {
     return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(port) +
                        " (in use?)");
@@ -316,8 +335,12 @@ Status Server::Listen(const std::function<void(int)>& on_listening, bool handle_
   on_listening(port);
   bool ok = server_->listen_after_bind();
   state_->stopping = true;
-  if (signal_thread.joinable()) signal_thread.join();
-  if (!ok) return Unavailable("the server stopped with an error");
+  if (signal_thread.joinable()) {
+    signal_thread.join();
+  }
+  if (!ok) {
+    return Unavailable("the server stopped with an error");
+  }
   return Status::Ok();
 }
 

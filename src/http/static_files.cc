@@ -10,7 +10,7 @@ namespace cordon::http {
 namespace {
 
 std::string ContentType(const std::filesystem::path& path) {
-  static const std::map<std::string, std::string> kTypes = {
+  static const std::map<std::string, std::string> content_types = {
       {".html", "text/html; charset=utf-8"},
       {".js", "text/javascript; charset=utf-8"},
       {".mjs", "text/javascript; charset=utf-8"},
@@ -25,8 +25,8 @@ std::string ContentType(const std::filesystem::path& path) {
       {".ttf", "font/ttf"},
       {".txt", "text/plain; charset=utf-8"},
   };
-  auto it = kTypes.find(path.extension().string());
-  return it == kTypes.end() ? "application/octet-stream" : it->second;
+  auto it = content_types.find(path.extension().string());
+  return it == content_types.end() ? "application/octet-stream" : it->second;
 }
 
 std::string Gzip(const std::string& data) {
@@ -56,10 +56,14 @@ bool Compressible(const std::string& type) {
 void StaticFiles::Load(const std::string& dir) {
   files_.clear();
   std::error_code ec;
-  if (dir.empty() || !std::filesystem::is_directory(dir, ec)) return;
+  if (dir.empty() || !std::filesystem::is_directory(dir, ec)) {
+    return;
+  }
   for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
+    if (!it->is_regular_file(ec)) {
+      continue;
+    }
     std::ifstream in(it->path(), std::ios::binary);
     std::stringstream buf;
     buf << in.rdbuf();
@@ -70,7 +74,9 @@ void StaticFiles::Load(const std::string& dir) {
     file.immutable = url.starts_with("/assets/");
     if (Compressible(file.content_type) && file.body.size() > 1024) {
       std::string gz = Gzip(file.body);
-      if (!gz.empty() && gz.size() < file.body.size()) file.gzip = std::move(gz);
+      if (!gz.empty() && gz.size() < file.body.size()) {
+        file.gzip = std::move(gz);
+      }
     }
     files_.emplace(std::move(url), std::move(file));
   }

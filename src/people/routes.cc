@@ -56,7 +56,9 @@ Result<std::int64_t> PersonId(const std::string& text) {
 }
 
 Result<std::int64_t> Cursor(const std::string& text, const char* field) {
-  if (text.empty()) return 0;
+  if (text.empty()) {
+    return 0;
+  }
   std::int64_t n = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || ptr != text.data() + text.size() || n < 0) {
@@ -66,7 +68,9 @@ Result<std::int64_t> Cursor(const std::string& text, const char* field) {
 }
 
 Result<int> Limit(const std::string& text) {
-  if (text.empty()) return 50;
+  if (text.empty()) {
+    return 50;
+  }
   int n = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || ptr != text.data() + text.size() || n < 1 || n > 200) {
@@ -78,7 +82,9 @@ Result<int> Limit(const std::string& text) {
 http::Response PageResponse(const std::vector<Person>& items, int limit,
                             const PeopleService& service) {
   json list = json::array();
-  for (const auto& p : items) list.push_back(PersonJson(p, NameView::kMasked, service));
+  for (const auto& p : items) {
+    list.push_back(PersonJson(p, NameView::kMasked, service));
+  }
   json next = static_cast<int>(items.size()) == limit ? json(std::to_string(items.back().id))
                                                       : json(nullptr);
   http::Response r = http::JsonResponse(200, http::JsonText(json{{"items", list}, {"next", next}}));
@@ -98,7 +104,9 @@ Result<PersonInput> ReadInput(const std::string& body, bool creating) {
   p.address = in.String("address", false, 1000);
   p.region = in.String("region", creating, 32);
   p.household_id = in.Int("household_id", false, 1, INT64_MAX);
-  if (!creating) p.version = in.Int("version", true, 1, INT64_MAX);
+  if (!creating) {
+    p.version = in.Int("version", true, 1, INT64_MAX);
+  }
   CORDON_RETURN_IF_ERROR(in.Finish());
   return p;
 }
@@ -171,7 +179,9 @@ void RegisterRoutes(http::Server& server, PeopleService& people) {
                  CORDON_ASSIGN_OR_RETURN(auto values,
                                          people.Reveal(*ctx.principal, id, *fields, *reason));
                  json out = json::object();
-                 for (const auto& [k, v] : values) out[k] = v;
+                 for (const auto& [k, v] : values) {
+                   out[k] = v;
+                 }
                  http::Response r = http::JsonResponse(200, http::JsonText(out));
                  return http::Personal(r);
                });

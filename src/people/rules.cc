@@ -11,15 +11,21 @@ namespace {
 std::size_t CodePoints(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++n;
+    }
   }
   return n;
 }
 
 std::string Trim(std::string_view s) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_space(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && is_space(s.back())) {
+    s.remove_suffix(1);
+  }
   return std::string(s);
 }
 
@@ -28,12 +34,18 @@ std::string Trim(std::string_view s) {
 bool HasControl(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f) return true;
+    if (c < 0x20 || c == 0x7f) {
+      return true;
+    }
     auto next = [&](std::size_t k) {
       return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0;
     };
-    if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) return true;
-    if (c == 0xE2 && next(1) == 0x80 && (next(2) == 0xA8 || next(2) == 0xA9)) return true;
+    if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) {
+      return true;
+    }
+    if (c == 0xE2 && next(1) == 0x80 && (next(2) == 0xA8 || next(2) == 0xA9)) {
+      return true;
+    }
   }
   return false;
 }
@@ -47,9 +59,13 @@ bool ValidUtf8(std::string_view s) {
                     : (c >> 4) == 0xE  ? 3
                     : (c >> 3) == 0x1E ? 4
                                        : 0;
-    if (n == 0 || i + n > s.size()) return false;
+    if (n == 0 || i + n > s.size()) {
+      return false;
+    }
     for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
+        return false;
+      }
     }
     i += n;
   }
@@ -111,7 +127,9 @@ Result<Person> ApplyInput(const PersonInput& in, const Person* existing,
     bad("id_number", "必填 (required)");
   } else if (id_changed && in.id_type && p.id_type == "resident_id") {
     auto id = base::ParseResidentId(p.id_number, today);
-    if (!id.has_value()) bad("id_number", id.error().message());
+    if (!id.has_value()) {
+      bad("id_number", id.error().message());
+    }
   }
 
   if (in.sex) {
@@ -171,12 +189,16 @@ Result<Person> ApplyInput(const PersonInput& in, const Person* existing,
   } else if (creating) {
     bad("region", "必填：所属网格代码 (required: the grid's code)");
   }
-  if (in.household_id) p.household_id = *in.household_id;
+  if (in.household_id) {
+    p.household_id = *in.household_id;
+  }
 
   if (!errors.empty()) {
     std::string message = "人员信息有误 (invalid person): ";
     for (std::size_t i = 0; i < errors.size(); ++i) {
-      if (i > 0) message += ", ";
+      if (i > 0) {
+        message += ", ";
+      }
       message += errors[i].field;
     }
     return InvalidArgument(std::move(message), std::move(errors));
@@ -186,10 +208,15 @@ Result<Person> ApplyInput(const PersonInput& in, const Person* existing,
 
 Result<ParsedQuery> ParseQuery(std::string_view raw, std::chrono::year_month_day today) {
   std::string q = Trim(raw);
-  if (q.size() > 200) return FieldInvalid("q", "查询过长 (query too long)");
-  if (!ValidUtf8(q) || HasControl(q))
+  if (q.size() > 200) {
+    return FieldInvalid("q", "查询过长 (query too long)");
+  }
+  if (!ValidUtf8(q) || HasControl(q)) {
     return FieldInvalid("q", "查询含无效字符 (invalid characters)");
-  if (q.empty()) return ParsedQuery{QueryKind::kAll, ""};
+  }
+  if (q.empty()) {
+    return ParsedQuery{QueryKind::kAll, ""};
+  }
   // A digit string is an identifier: it must be whole and valid, never a prefix (no scanning
   // of identifiers by partial numbers).
   bool digits = true;
@@ -210,7 +237,9 @@ Result<ParsedQuery> ParseQuery(std::string_view raw, std::chrono::year_month_day
   static constexpr std::string_view kAddressMarks[] = {"路", "街", "号", "栋",   "单元",
                                                        "室", "巷", "村", "小区", "弄"};
   for (auto mark : kAddressMarks) {
-    if (q.find(mark) != std::string::npos) return ParsedQuery{QueryKind::kAddress, q};
+    if (q.find(mark) != std::string::npos) {
+      return ParsedQuery{QueryKind::kAddress, q};
+    }
   }
   return ParsedQuery{QueryKind::kName, q};
 }

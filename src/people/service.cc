@@ -23,7 +23,9 @@ Status Require(const auth::Principal& who, auth::Permission permission) {
 std::size_t CodePoints(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++n;
+    }
   }
   return n;
 }
@@ -53,7 +55,9 @@ Result<Person> PeopleService::Get(const auth::Principal& who, std::int64_t id) {
     CORDON_ASSIGN_OR_RETURN(person, FindInScope(s, id, auth::SubtreeRange(who.region_path)));
     return Status::Ok();
   }));
-  if (!person) return Denied(who, id);
+  if (!person) {
+    return Denied(who, id);
+  }
   CORDON_RETURN_IF_ERROR(
       audit_.Record(who, {"people.get", "person", std::to_string(id), "ok", "", ""}));
   return *person;
@@ -89,7 +93,9 @@ Result<std::vector<Person>> PeopleService::Search(const auth::Principal& who, st
   // The audit row names the people shown (ids only) and how they were found, never the query.
   std::string ids;
   for (const auto& p : found) {
-    if (!ids.empty()) ids += ',';
+    if (!ids.empty()) {
+      ids += ',';
+    }
     ids += std::to_string(p.id);
   }
   static constexpr const char* kKinds[] = {"list", "id_number", "phone", "address", "name"};
@@ -114,29 +120,34 @@ Result<Person> PeopleService::Create(const auth::Principal& who, const PersonInp
     if (person.household_id != 0) {
       CORDON_ASSIGN_OR_RETURN(bool in_scope, HouseholdInScope(s, person.household_id,
                                                               auth::SubtreeRange(who.region_path)));
-      if (!in_scope)
+      if (!in_scope) {
         return FieldInvalid("household_id",
                             "户不存在或不在管辖范围内 (no such household in your jurisdiction)");
+      }
     }
     CORDON_ASSIGN_OR_RETURN(std::int64_t other,
                             FindByDocument(s, person.id_type, person.id_number));
-    if (other != 0)
+    if (other != 0) {
       return AlreadyExists("该证件号码已有档案 (a person file with this document exists)");
+    }
     CORDON_ASSIGN_OR_RETURN(person.id, Insert(s, person, now));
     person.created_at = person.updated_at = now;
     return audit_.Append(s, who,
                          {"people.create", "person", std::to_string(person.id), "ok", "",
                           "id_type,id_number,name,sex,birth_date,phone,address,region"});
   });
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    return status;
+  }
   return person;
 }
 
 Result<Person> PeopleService::Update(const auth::Principal& who, std::int64_t id,
                                      const PersonInput& input) {
   CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kPeopleWrite));
-  if (!input.version)
+  if (!input.version) {
     return FieldInvalid("version", "必填：修改前读取的版本号 (required: the version you read)");
+  }
   Person updated;
   bool visible = true;
   Status status = db_.Write([&](store::Session& s) {
@@ -161,26 +172,33 @@ Result<Person> PeopleService::Update(const auth::Principal& who, std::int64_t id
     if (updated.household_id != current->household_id && updated.household_id != 0) {
       CORDON_ASSIGN_OR_RETURN(bool in_scope, HouseholdInScope(s, updated.household_id,
                                                               auth::SubtreeRange(who.region_path)));
-      if (!in_scope)
+      if (!in_scope) {
         return FieldInvalid("household_id",
                             "户不存在或不在管辖范围内 (no such household in your jurisdiction)");
+      }
     }
     if (updated.id_number != current->id_number || updated.id_type != current->id_type) {
       CORDON_ASSIGN_OR_RETURN(std::int64_t other,
                               FindByDocument(s, updated.id_type, updated.id_number));
-      if (other != 0 && other != id)
+      if (other != 0 && other != id) {
         return AlreadyExists("该证件号码已有档案 (a person file with this document exists)");
+      }
     }
     const std::int64_t now = Now();
     CORDON_ASSIGN_OR_RETURN(bool written, people::Update(s, updated, now));
-    if (!written)
+    if (!written) {
       return FailedPrecondition("档案已被他人修改，请刷新后重试 (changed by someone else: reload)");
+    }
     updated.version += 1;
     updated.updated_at = now;
     std::string fields;
     auto note = [&](bool changed, const char* name) {
-      if (!changed) return;
-      if (!fields.empty()) fields += ',';
+      if (!changed) {
+        return;
+      }
+      if (!fields.empty()) {
+        fields += ',';
+      }
       fields += name;
     };
     note(updated.id_type != current->id_type, "id_type");
@@ -194,8 +212,12 @@ Result<Person> PeopleService::Update(const auth::Principal& who, std::int64_t id
     note(updated.household_id != current->household_id, "household_id");
     return audit_.Append(s, who, {"people.update", "person", std::to_string(id), "ok", "", fields});
   });
-  if (!status.ok()) return status;
-  if (!visible) return Denied(who, id);
+  if (!status.ok()) {
+    return status;
+  }
+  if (!visible) {
+    return Denied(who, id);
+  }
   return updated;
 }
 
@@ -204,7 +226,9 @@ Result<std::map<std::string, std::string>> PeopleService::Reveal(
     std::string_view reason) {
   CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kPeopleReveal));
   std::vector<FieldError> errors;
-  if (fields.empty()) errors.push_back({"fields", "请选择要查看的字段 (name at least one field)"});
+  if (fields.empty()) {
+    errors.push_back({"fields", "请选择要查看的字段 (name at least one field)"});
+  }
   for (const auto& f : fields) {
     if (f != "id_number" && f != "phone" && f != "address" && f != "name") {
       errors.push_back({"fields", "不能查看的字段 (not a revealable field): " + f.substr(0, 32)});
@@ -215,24 +239,37 @@ Result<std::map<std::string, std::string>> PeopleService::Reveal(
     errors.push_back(
         {"reason", "请填写查看理由，4-200 个字符 (a reason of 4 to 200 characters is required)"});
   }
-  if (!errors.empty())
+  if (!errors.empty()) {
     return InvalidArgument("查看申请有误 (invalid reveal request)", std::move(errors));
+  }
   std::optional<Person> person;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
     CORDON_ASSIGN_OR_RETURN(person, FindInScope(s, id, auth::SubtreeRange(who.region_path)));
     return Status::Ok();
   }));
-  if (!person) return Denied(who, id);
+  if (!person) {
+    return Denied(who, id);
+  }
   std::map<std::string, std::string> out;
   std::string names;
   for (const auto& f : fields) {
-    if (f == "id_number") out[f] = person->id_number;
-    if (f == "phone") out[f] = person->phone;
-    if (f == "address") out[f] = person->address;
-    if (f == "name") out[f] = person->name;
+    if (f == "id_number") {
+      out[f] = person->id_number;
+    }
+    if (f == "phone") {
+      out[f] = person->phone;
+    }
+    if (f == "address") {
+      out[f] = person->address;
+    }
+    if (f == "name") {
+      out[f] = person->name;
+    }
   }
   for (const auto& [k, v] : out) {
-    if (!names.empty()) names += ',';
+    if (!names.empty()) {
+      names += ',';
+    }
     names += k;
   }
   // Durable before the answer leaves: a reveal that is not on record did not happen.

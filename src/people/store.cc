@@ -48,7 +48,9 @@ std::string PrefixEnd(std::string prefix) {
 std::string EscapeLike(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    if (c == '%' || c == '_' || c == '\\') {
+      out += '\\';
+    }
     out += c;
   }
   return out;

@@ -15,7 +15,9 @@ using nlohmann::json;
 
 json Summary(const Region& r) {
   json bands = json::object();
-  for (std::size_t i = 0; i < kAgeBandNames.size(); ++i) bands[kAgeBandNames[i]] = r.age_bands[i];
+  for (std::size_t i = 0; i < kAgeBandNames.size(); ++i) {
+    bands[kAgeBandNames[i]] = r.age_bands[i];
+  }
   return {{"code", r.code},
           {"name", r.name},
           {"level", static_cast<int>(r.level)},
@@ -42,7 +44,9 @@ void RegisterRoutes(http::Server& server, RegionService& regions) {
                  }
                  out["staff"] = staff;
                  json children = json::array();
-                 for (const auto& c : tree.children) children.push_back(Summary(c));
+                 for (const auto& c : tree.children) {
+                   children.push_back(Summary(c));
+                 }
                  out["children"] = children;
                  return http::JsonResponse(200, http::JsonText(out));
                });

@@ -29,7 +29,9 @@ Result<Region> RegionService::Resolve(const auth::Principal& who, std::string_vi
     CORDON_ASSIGN_OR_RETURN(node, FindInScope(s, code, auth::SubtreeRange(who.region_path)));
     return Status::Ok();
   }));
-  if (!node) return Denied(who, code);
+  if (!node) {
+    return Denied(who, code);
+  }
   return *node;
 }
 
@@ -45,7 +47,9 @@ Result<RegionWithChildren> RegionService::Get(const auth::Principal& who, std::s
     CORDON_ASSIGN_OR_RETURN(out.children, Children(s, code));
     return Status::Ok();
   }));
-  if (!found) return Denied(who, code);
+  if (!found) {
+    return Denied(who, code);
+  }
   return out;
 }
 

@@ -17,7 +17,9 @@ Region ReadRegion(const store::Row& row) {
   r.path = row.Text(4);
   r.population = row.Int(5);
   r.households = row.Int(6);
-  for (int i = 0; i < 5; ++i) r.age_bands[static_cast<std::size_t>(i)] = row.Int(7 + i);
+  for (int i = 0; i < 5; ++i) {
+    r.age_bands[static_cast<std::size_t>(i)] = row.Int(7 + i);
+  }
   r.child_count = row.Int(12);
   return r;
 }

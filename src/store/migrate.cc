@@ -24,10 +24,14 @@ std::map<int, Migration> MigrationsFor(std::string_view dialect) {
     std::from_chars(file.name.data(), file.name.data() + 4, number);
     std::string_view rest = file.name.substr(0, file.name.size() - 4);  // drop ".sql"
     auto dot = rest.find('.');
-    if (dot != std::string_view::npos && rest.substr(dot + 1) != dialect) continue;
+    if (dot != std::string_view::npos && rest.substr(dot + 1) != dialect) {
+      continue;
+    }
     Migration& m = out[number];
     m.number = number;
-    if (m.name.empty()) m.name = std::string(rest.substr(0, dot));
+    if (m.name.empty()) {
+      m.name = std::string(rest.substr(0, dot));
+    }
     m.sql += file.sql;
     m.sql += "\n";
   }
@@ -63,7 +67,9 @@ Status Migrate(Database& db) {
   for (const auto& entry : migrations) {
     const int number = entry.first;  // not a structured binding: lambdas cannot capture those
     const Migration& m = entry.second;
-    if (number <= current) continue;
+    if (number <= current) {
+      continue;
+    }
     Status status = db.Write([&](Session& s) {
       CORDON_RETURN_IF_ERROR(s.ExecScript(m.sql));
       return s
@@ -85,8 +91,12 @@ Result<std::unique_ptr<Database>> Open(const std::string& url, const OpenOptions
     return InvalidArgument(
         "the PostgreSQL backend is not built into this cordon yet: use sqlite:PATH");
   }
-  if (u.starts_with("sqlite:")) u.remove_prefix(7);
-  if (u.empty()) return InvalidArgument("database URL has no path: use sqlite:PATH");
+  if (u.starts_with("sqlite:")) {
+    u.remove_prefix(7);
+  }
+  if (u.empty()) {
+    return InvalidArgument("database URL has no path: use sqlite:PATH");
+  }
   return OpenSqlite(std::string(u), options);
 }
 

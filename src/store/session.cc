@@ -10,7 +10,9 @@ Result<std::int64_t> Session::QueryInt(std::string_view sql, const Params& param
     value = row.IsNull(0) ? 0 : row.Int(0);
     return Status::Ok();
   }));
-  if (!found) return NotFound("no row");
+  if (!found) {
+    return NotFound("no row");
+  }
   return value;
 }
 

@@ -25,7 +25,9 @@ std::string Capture(const std::string& command, int* status) {
   }
   std::array<char, 4096> buf{};
   std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
+    out.append(buf.data(), n);
+  }
   int raw = ::pclose(pipe);
   *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return out;
@@ -71,7 +73,9 @@ CordonServer::CordonServer(int population, const std::string& web_dir) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::string text = this->log();
     auto at = text.find("listening on http://127.0.0.1:");
-    if (at != std::string::npos) port_ = std::atoi(text.c_str() + at + 30);
+    if (at != std::string::npos) {
+      port_ = std::atoi(text.c_str() + at + 30);
+    }
   }
   if (port_ == 0) {
     ADD_FAILURE() << "server did not start: " << this->log();
@@ -82,11 +86,15 @@ CordonServer::CordonServer(int population, const std::string& web_dir) {
 CordonServer::~CordonServer() {
   Stop();
   std::error_code ec;
-  if (std::getenv("CORDON_KEEP_TEST_DATA") == nullptr) std::filesystem::remove_all(dir_, ec);
+  if (std::getenv("CORDON_KEEP_TEST_DATA") == nullptr) {
+    std::filesystem::remove_all(dir_, ec);
+  }
 }
 
 int CordonServer::Stop() {
-  if (pid_ <= 0) return 0;
+  if (pid_ <= 0) {
+    return 0;
+  }
   ::kill(pid_, SIGTERM);
   int raw = 0;
   ::waitpid(pid_, &raw, 0);
@@ -111,7 +119,9 @@ int CordonServer::Run(const std::string& args, const std::string& stdin_text,
                       std::string* output) const {
   std::string command =
       std::string(CORDON_BINARY) + " " + args + " --data " + Quote(dir_) + " 2>&1";
-  if (!stdin_text.empty()) command = "printf '%s\\n' " + Quote(stdin_text) + " | " + command;
+  if (!stdin_text.empty()) {
+    command = "printf '%s\\n' " + Quote(stdin_text) + " | " + command;
+  }
   int status = 0;
   *output = Capture(command, &status);
   return status;
@@ -122,9 +132,13 @@ std::string CordonServer::Login(const std::string& username, const std::string& 
   auto client = Client();
   nlohmann::json body = {{"username", username}, {"password", password}};
   auto res = client.Post("/api/v1/session", body.dump(), "application/json");
-  if (!res || res->status != 200) return {};
+  if (!res || res->status != 200) {
+    return {};
+  }
   auto j = nlohmann::json::parse(res->body);
-  if (user != nullptr) *user = j["user"];
+  if (user != nullptr) {
+    *user = j["user"];
+  }
   return j["token"].get<std::string>();
 }
 
@@ -139,7 +153,9 @@ void CordonServer::AddUser(const std::string& username, const std::string& role,
 httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 nlohmann::json Json(const httplib::Result& result) {
-  if (!result) return nullptr;
+  if (!result) {
+    return nullptr;
+  }
   return nlohmann::json::parse(result->body, nullptr, false);
 }
 

@@ -87,7 +87,9 @@ TEST_F(PeopleApiTest, GridWorkerSeesOnlyTheirGridPagedWithoutGapsOrOverlap) {
   do {
     json page = Json(
         client.Get("/api/v1/people?limit=200&region=" + grid_ + "&after=" + after, Bearer(admin_)));
-    for (const auto& p : page["items"]) admin_seen.insert(p["id"].get<std::int64_t>());
+    for (const auto& p : page["items"]) {
+      admin_seen.insert(p["id"].get<std::int64_t>());
+    }
     after = page["next"].is_null() ? "" : page["next"].get<std::string>();
   } while (!after.empty());
   EXPECT_EQ(seen, admin_seen);
@@ -131,7 +133,9 @@ TEST_F(PeopleApiTest, SearchByWholeIdNumberPhoneAndName) {
   json by_name = Post("/api/v1/people/search", {{"q", name}, {"limit", 200}}, worker_, &status);
   ASSERT_EQ(status, 200);
   bool found = false;
-  for (const auto& p : by_name["items"]) found = found || p["id"] == id;
+  for (const auto& p : by_name["items"]) {
+    found = found || p["id"] == id;
+  }
   EXPECT_TRUE(found);
   json partial = Post("/api/v1/people/search", {{"q", id_number.substr(0, 10)}}, worker_, &status);
   EXPECT_EQ(status, 400);
@@ -223,7 +227,9 @@ TEST_F(PeopleApiTest, CreateValidatesEveryFieldAndWritesNothingOnError) {
                   worker_, &status);
   EXPECT_EQ(status, 400);
   std::set<std::string> fields;
-  for (const auto& d : bad["error"]["details"]) fields.insert(d["field"]);
+  for (const auto& d : bad["error"]["details"]) {
+    fields.insert(d["field"]);
+  }
   EXPECT_TRUE(fields.count("role"));  // unknown fields are rejected, not ignored
   bad = Post("/api/v1/people",
              {{"id_number", "110105194912310021"},
@@ -233,7 +239,9 @@ TEST_F(PeopleApiTest, CreateValidatesEveryFieldAndWritesNothingOnError) {
              worker_, &status);
   EXPECT_EQ(status, 400);
   fields.clear();
-  for (const auto& d : bad["error"]["details"]) fields.insert(d["field"]);
+  for (const auto& d : bad["error"]["details"]) {
+    fields.insert(d["field"]);
+  }
   EXPECT_TRUE(fields.count("id_number"));
   EXPECT_TRUE(fields.count("phone"));
   json wrong_type = Post("/api/v1/people",

@@ -27,7 +27,9 @@ TEST(PlatformApiTest, HealthReadinessAndMetrics) {
     auto res = client.Get("/metrics");
     ASSERT_TRUE(res);
     metrics = res->body;
-    if (metrics.find("route=\"/api/v1/people\"") != std::string::npos) break;
+    if (metrics.find("route=\"/api/v1/people\"") != std::string::npos) {
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_NE(
@@ -70,8 +72,12 @@ TEST(PlatformApiTest, OpenApiDocumentListsExactlyTheServedRoutes) {
   for (const auto& [path, methods] : doc["paths"].items()) {
     for (const auto& [method, op] : methods.items()) {
       std::string upper = method;
-      for (auto& c : upper) c = static_cast<char>(std::toupper(c));
-      documented.insert(upper + " " + path);
+      for (auto& c : upper) {
+        c = static_cast<char>(std::toupper(c));
+      }
+      upper += " ";
+      upper += path;
+      documented.insert(upper);
       EXPECT_TRUE(op.contains("summary")) << method << " " << path;
       EXPECT_TRUE(op.contains("responses")) << method << " " << path;
     }
@@ -81,7 +87,9 @@ TEST(PlatformApiTest, OpenApiDocumentListsExactlyTheServedRoutes) {
   std::set<std::string> served;
   std::istringstream lines(out);
   for (std::string line; std::getline(lines, line);) {
-    if (!line.empty()) served.insert(line);
+    if (!line.empty()) {
+      served.insert(line);
+    }
   }
   EXPECT_EQ(documented, served);
 }
@@ -98,7 +106,9 @@ TEST(PlatformApiTest, LogsHoldOneLinePerRequestAndNoIdentifiers) {
         json{{"fields", {"id_number", "phone", "name"}}, {"reason", "日志检查测试"}}.dump(),
         "application/json"));
     secrets.push_back(r["id_number"]);
-    if (!r["phone"].get<std::string>().empty()) secrets.push_back(r["phone"]);
+    if (!r["phone"].get<std::string>().empty()) {
+      secrets.push_back(r["phone"]);
+    }
     // Searching by them puts them only in POST bodies.
     client.Post("/api/v1/people/search", Bearer(admin), json{{"q", r["id_number"]}}.dump(),
                 "application/json");
@@ -114,7 +124,9 @@ TEST(PlatformApiTest, LogsHoldOneLinePerRequestAndNoIdentifiers) {
   client.Get("/api/v1/people/1%0a[FAKE]%20line", Bearer(admin));
   EXPECT_EQ(server.Stop(), 0);
   std::string log = server.log();
-  for (const auto& s : secrets) EXPECT_EQ(log.find(s), std::string::npos) << "log leaks " << s;
+  for (const auto& s : secrets) {
+    EXPECT_EQ(log.find(s), std::string::npos) << "log leaks " << s;
+  }
   EXPECT_EQ(log.find("\n[FAKE]"), std::string::npos);
   std::string audit = Sql(server.data_dir() + "/cordon.db",
                           "SELECT COUNT(*) FROM audit WHERE reason LIKE '%FAKE%' OR object_id LIKE "
@@ -131,7 +143,9 @@ TEST(PlatformApiTest, ServesTheWebUiWithGzipAndAnAppFallback) {
   std::filesystem::create_directories(web + "/assets");
   std::ofstream(web + "/index.html") << "<!doctype html><title>疫情防控指挥平台</title>";
   std::string script;
-  for (int i = 0; i < 2000; ++i) script += "console.log('cordon " + std::to_string(i % 7) + "');\n";
+  for (int i = 0; i < 2000; ++i) {
+    script += "console.log('cordon " + std::to_string(i % 7) + "');\n";
+  }
   std::ofstream(web + "/assets/app-abc123.js") << script;
   CordonServer server(3000, web);
   auto client = server.Client();

@@ -83,11 +83,15 @@ TEST(SessionApiTest, SixthWrongPasswordIsLockedEvenWithTheRightOne) {
                     "application/json");
     return res ? res->status : -1;
   };
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt("commander", "wrong-password"), 401) << i;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(attempt("commander", "wrong-password"), 401) << i;
+  }
   EXPECT_EQ(attempt("commander", "wrong-password"), 429);
   EXPECT_EQ(attempt("commander", kPassword), 429);
   // The same answer for an account that does not exist.
-  for (int i = 0; i < 5; ++i) attempt("ghost", "wrong-password");
+  for (int i = 0; i < 5; ++i) {
+    attempt("ghost", "wrong-password");
+  }
   EXPECT_EQ(attempt("ghost", "wrong-password"), 429);
   // Other accounts are not affected.
   EXPECT_EQ(attempt("admin", kPassword), 200);

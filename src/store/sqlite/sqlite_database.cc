@@ -23,7 +23,9 @@ class SqliteRow final : public Row {
   double Real(int c) const override { return sqlite3_column_double(stmt_, c); }
   std::string Text(int c) const override {
     const auto* text = sqlite3_column_text(stmt_, c);
-    if (text == nullptr) return {};
+    if (text == nullptr) {
+      return {};
+    }
     return {reinterpret_cast<const char*>(text),
             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))};
   }
@@ -37,7 +39,9 @@ class Connection final : public Session {
  public:
   explicit Connection(sqlite3* db) : db_(db) {}
   ~Connection() override {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (auto& [sql, stmt] : cache_) {
+      sqlite3_finalize(stmt);
+    }
     sqlite3_close_v2(db_);
   }
   Connection(const Connection&) = delete;
@@ -46,9 +50,13 @@ class Connection final : public Session {
   Result<std::int64_t> Exec(std::string_view sql, const Params& params) override {
     CORDON_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
     int rc = SQLITE_ROW;
-    while (rc == SQLITE_ROW) rc = sqlite3_step(stmt);
+    while (rc == SQLITE_ROW) {
+      rc = sqlite3_step(stmt);
+    }
     sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) return Error(rc, sql);
+    if (rc != SQLITE_DONE) {
+      return Error(rc, sql);
+    }
     return static_cast<std::int64_t>(sqlite3_changes64(db_));
   }
 
@@ -64,7 +72,9 @@ class Connection final : public Session {
       }
     }
     sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) return Error(rc, sql);
+    if (rc != SQLITE_DONE) {
+      return Error(rc, sql);
+    }
     return Status::Ok();
   }
 
@@ -87,7 +97,9 @@ class Connection final : public Session {
     if (it == cache_.end()) {
       int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                   SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-      if (rc != SQLITE_OK) return Error(rc, sql);
+      if (rc != SQLITE_OK) {
+        return Error(rc, sql);
+      }
       cache_.emplace(std::string(sql), stmt);
     } else {
       stmt = it->second;
@@ -108,7 +120,9 @@ class Connection final : public Session {
       } else {
         rc = sqlite3_bind_null(stmt, index);
       }
-      if (rc != SQLITE_OK) return Error(rc, sql);
+      if (rc != SQLITE_OK) {
+        return Error(rc, sql);
+      }
     }
     return stmt;
   }
@@ -158,7 +172,9 @@ Result<std::unique_ptr<Connection>> Connect(const std::string& path, bool read_o
   pragmas += read_only ? "PRAGMA cache_size=-16384;" : "PRAGMA cache_size=-131072;";
   // The writer never checkpoints inside a commit; a background thread does (see Checkpointer),
   // so that no request waits for a checkpoint's fsync.
-  if (!read_only) pragmas = "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; " + pragmas;
+  if (!read_only) {
+    pragmas = "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; " + pragmas;
+  }
   CORDON_RETURN_IF_ERROR(conn->ExecScript(pragmas));
   return conn;
 }
@@ -219,7 +235,9 @@ class SqliteDatabase final : public Database {
       return status;
     }
     status = writer_->Exec("COMMIT", {}).status();
-    if (!status.ok()) writer_->Exec("ROLLBACK", {}).status().IgnoreError();
+    if (!status.ok()) {
+      writer_->Exec("ROLLBACK", {}).status().IgnoreError();
+    }
     return status;
   }
 
@@ -232,7 +250,9 @@ class SqliteDatabase final : public Database {
     std::unique_lock lock(checkpoint_mu_);
     while (!stopping_) {
       checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200));
-      if (stopping_) break;
+      if (stopping_) {
+        break;
+      }
       lock.unlock();
       checkpointer_->ExecScript("PRAGMA wal_checkpoint(PASSIVE)").IgnoreError();
       lock.lock();
