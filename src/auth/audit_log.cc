@@ -63,16 +63,27 @@ std::string AuditHash(const AuditRecord& r) {
   return Sha256Hex(data);
 }
 
-Status AuditLog::Append(store::Session& session, const Principal& who, const AuditEntry& entry) {
-  AuditRecord r;
-  r.id = 1;
-  r.prev_hash = std::string(kGenesis);
+Result<AuditLog::ChainHead> AuditLog::Head(store::Session& session) {
+  ChainHead head{1, std::string(kGenesis)};
   CORDON_RETURN_IF_ERROR(session.Query("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", {},
                                        [&](const store::Row& row) {
-                                         r.id = row.Int(0) + 1;
-                                         r.prev_hash = row.Text(1);
+                                         head.next_id = row.Int(0) + 1;
+                                         head.prev_hash = row.Text(1);
                                          return Status::Ok();
                                        }));
+  return head;
+}
+
+Status AuditLog::Append(store::Session& session, const Principal& who, const AuditEntry& entry) {
+  CORDON_ASSIGN_OR_RETURN(ChainHead head, Head(session));
+  return AppendAt(session, who, entry, head);
+}
+
+Status AuditLog::AppendAt(store::Session& session, const Principal& who, const AuditEntry& entry,
+                          ChainHead& head) {
+  AuditRecord r;
+  r.id = head.next_id;
+  r.prev_hash = head.prev_hash;
   r.at = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   r.actor = who.user.username.empty() ? "-" : who.user.username;
   // Only a real user has a role; the command line and anonymous callers (failed logins) do not.
@@ -82,6 +93,8 @@ Status AuditLog::Append(store::Session& session, const Principal& who, const Aud
   r.request_id = who.request_id;
   r.ip = who.ip;
   r.hash = AuditHash(r);
+  head.next_id = r.id + 1;
+  head.prev_hash = r.hash;
   return session
       .Exec(
           "INSERT INTO audit (id, at, actor_id, actor, role, scope, action, object_type, "
@@ -117,9 +130,11 @@ Status AuditLog::Lead(std::unique_lock<std::mutex>& lock, const std::shared_ptr<
   flushing_ = true;
   open_ = nullptr;  // later arrivals form the next batch
   lock.unlock();
-  Status status = db_.Write([&](store::Session& s) {
+  Status status = db_.WriteFlushedSoon([&](store::Session& s) {
+    // The chain head is read once per batch; each row then links to the one before it.
+    CORDON_ASSIGN_OR_RETURN(ChainHead head, Head(s));
     for (const auto& [who, entry] : batch->entries) {
-      CORDON_RETURN_IF_ERROR(Append(s, *who, *entry));
+      CORDON_RETURN_IF_ERROR(AppendAt(s, *who, *entry, head));
     }
     return Status::Ok();
   });

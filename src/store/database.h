@@ -55,6 +55,11 @@ class Database {
   // Runs fn in one write transaction: commits when fn returns OK, rolls back otherwise, so a
   // failed request leaves no partial write. Writers are serialised. Thread-safe.
   virtual Status Write(const std::function<Status(Session&)>& fn) = 0;
+  // The same, for records whose loss in a power cut (not a crash of the process) within the
+  // backend's flush interval is acceptable: the audit rows of reads. Committed before it
+  // returns, so visible to every reader and safe from a kill -9; on disk at the next durable
+  // commit or background flush (SQLite: at most 200 ms later). Data changes never use this.
+  virtual Status WriteFlushedSoon(const std::function<Status(Session&)>& fn) = 0;
   // "sqlite" or "postgresql": for messages and the migration dialect only.
   virtual std::string_view Dialect() const = 0;
 };

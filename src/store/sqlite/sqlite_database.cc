@@ -228,6 +228,22 @@ class SqliteDatabase final : public Database {
 
   Status Write(const std::function<Status(Session&)>& fn) override {
     std::lock_guard lock(write_mu_);
+    return WriteLocked(fn);
+  }
+
+  Status WriteFlushedSoon(const std::function<Status(Session&)>& fn) override {
+    std::lock_guard lock(write_mu_);
+    // In WAL mode, NORMAL appends the transaction to the WAL without an fsync; the next FULL
+    // commit or the checkpointer's WAL sync (every 200 ms) puts it on disk, in order.
+    CORDON_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous=NORMAL", {}).status());
+    Status status = WriteLocked(fn);
+    Status restored = writer_->Exec("PRAGMA synchronous=FULL", {}).status();
+    // The writer must never stay below FULL: data changes rely on it.
+    CORDON_CHECK(restored.ok());
+    return status;
+  }
+
+  Status WriteLocked(const std::function<Status(Session&)>& fn) {
     CORDON_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE", {}).status());
     Status status = fn(*writer_);
     if (!status.ok()) {

@@ -39,6 +39,24 @@ class SqliteTest : public DatabaseTest {
   }
 };
 
+// Read-audit batches commit without waiting for an fsync; the writer must be back at FULL for
+// the data change that follows, and the rows must be visible at once.
+TEST_F(SqliteTest, FlushedSoonCommitsAndRestoresFullSync) {
+  Status status = db_->WriteFlushedSoon(
+      [](Session& s) { return s.Exec("INSERT INTO t (name) VALUES ('soon')", {}).status(); });
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(PragmaText("synchronous"), "2");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM t WHERE name = 'soon'"), 1);
+  // A failing batch rolls back and still restores FULL.
+  Status failed = db_->WriteFlushedSoon([](Session& s) {
+    CORDON_RETURN_IF_ERROR(s.Exec("INSERT INTO t (name) VALUES ('gone')", {}).status());
+    return Internal("abort the batch");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(PragmaText("synchronous"), "2");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM t WHERE name = 'gone'"), 0);
+}
+
 TEST_F(SqliteTest, MigrateTwiceIsANoOp) {
   const std::int64_t applied = Count("SELECT COUNT(*) FROM schema_migrations");
   EXPECT_GE(applied, 1);
