@@ -151,8 +151,10 @@ Status AuditLog::Lead(std::unique_lock<std::mutex>& lock, const std::shared_ptr<
 
 Result<std::vector<AuditRecord>> AuditLog::List(const AuditQuery& q) {
   std::vector<AuditRecord> out;
-  std::string sql = "SELECT " + std::string(kColumns) + " FROM audit WHERE id > ?";
-  store::Params params{q.after};
+  const bool newest_first = q.before > 0;
+  std::string sql = "SELECT " + std::string(kColumns) + " FROM audit WHERE " +
+                    (newest_first ? "id < ?" : "id > ?");
+  store::Params params{newest_first ? q.before : q.after};
   if (!q.actor.empty()) {
     sql += " AND actor = ?";
     params.emplace_back(q.actor);
@@ -165,7 +167,7 @@ Result<std::vector<AuditRecord>> AuditLog::List(const AuditQuery& q) {
     sql += " AND object_id = ?";
     params.emplace_back(q.object_id);
   }
-  sql += " ORDER BY id LIMIT ?";
+  sql += newest_first ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(q.limit));
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
     return s.Query(sql, params, [&](const store::Row& row) {

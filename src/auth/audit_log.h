@@ -38,7 +38,8 @@ struct AuditRecord {
 };
 
 struct AuditQuery {
-  std::int64_t after = 0;  // keyset cursor: entries with id > after
+  std::int64_t after = 0;   // keyset cursor, oldest first: entries with id > after
+  std::int64_t before = 0;  // when set, newest first: entries with id < before
   int limit = 50;
   std::string actor;  // optional filters
   std::string action;

@@ -137,6 +137,8 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
         }
         AuditQuery q;
         CORDON_ASSIGN_OR_RETURN(q.after, QueryInt(ctx.request, "after", 0, 0, INT64_MAX));
+        // `before` pages newest first, as an auditor reads; `after` oldest first.
+        CORDON_ASSIGN_OR_RETURN(q.before, QueryInt(ctx.request, "before", 0, 0, INT64_MAX));
         CORDON_ASSIGN_OR_RETURN(std::int64_t limit, QueryInt(ctx.request, "limit", 50, 1, 500));
         q.limit = static_cast<int>(limit);
         q.actor = ctx.request.get_param_value("actor");

@@ -213,6 +213,16 @@ TEST_F(PeopleApiTest, AuditorCannotReadPeople) {
   EXPECT_EQ(audit->status, 200);
   auto worker_audit = server_.Client().Get("/api/v1/audit", Bearer(worker_));
   EXPECT_EQ(worker_audit->status, 403);
+  // Newest first with `before`, oldest first with `after`; the pages do not overlap.
+  json newest = Json(
+      server_.Client().Get("/api/v1/audit?limit=3&before=9223372036854775807", Bearer(auditor)));
+  ASSERT_EQ(newest["items"].size(), 3u);
+  EXPECT_GT(newest["items"][0]["id"], newest["items"][1]["id"]);
+  json older = Json(server_.Client().Get(
+      "/api/v1/audit?limit=3&before=" + newest["next"].get<std::string>(), Bearer(auditor)));
+  EXPECT_LT(older["items"][0]["id"], newest["items"][2]["id"]);
+  json oldest = Json(server_.Client().Get("/api/v1/audit?limit=3", Bearer(auditor)));
+  EXPECT_EQ(oldest["items"][0]["id"], 1);
 }
 
 TEST_F(PeopleApiTest, CreateValidatesEveryFieldAndWritesNothingOnError) {

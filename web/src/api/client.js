@@ -75,5 +75,5 @@ export const api = {
   person: (id) => request('GET', '/people/' + encodeURIComponent(id)),
   reveal: (id, fields, reason) =>
     request('POST', '/people/' + encodeURIComponent(id) + '/reveal', { body: { fields, reason } }),
-  audit: ({ after, limit }) => request('GET', '/audit', { query: { after, limit } }),
+  audit: ({ after, before, limit }) => request('GET', '/audit', { query: { after, before, limit } }),
 }
