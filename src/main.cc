@@ -2,7 +2,6 @@
 // arguments (api-contract.md).
 #include <pthread.h>
 #include <signal.h>
-#include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -130,14 +129,6 @@ void BlockStopSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
-void UnblockStopSignals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
-}
-
 int Demo(const Config& config, std::int64_t population, std::uint64_t seed, bool generate_only) {
   if (!generate_only) {
     BlockStopSignals();
@@ -208,14 +199,9 @@ int Run(int argc, char** argv);
 // Exceptions are deliberately not caught here: an uncaught one ends the process through
 // std::terminate (abort), and catching it would change the exit status.
 int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape): terminate is intended
-  // The access log is written by a background thread: a request never waits for the terminal
-  // or the log file. shutdown() drains it before exit. The thread is started with the stop
-  // signals blocked, so that it never takes SIGTERM's default action; the main thread unblocks
-  // them again for the short commands (serve and demo block them for good before their threads).
-  BlockStopSignals();
-  spdlog::init_thread_pool(65536, 1);
-  spdlog::set_default_logger(spdlog::stderr_logger_mt<spdlog::async_factory>("cordon"));
-  UnblockStopSignals();
+  // The access log is written synchronously: measured against spdlog's asynchronous logger on
+  // this machine, the hand-off to a logging thread cost more than the write it saved.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("cordon"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
   int status = Run(argc, argv);
   spdlog::shutdown();
