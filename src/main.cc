@@ -196,14 +196,18 @@ int Demo(const Config& config, std::int64_t population, std::uint64_t seed, bool
 
 int Run(int argc, char** argv);
 
-// Exceptions are deliberately not caught here: an uncaught one ends the process through
-// std::terminate (abort), and catching it would change the exit status.
-int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape): terminate is intended
+int main(int argc, char** argv) {
   // The access log is written synchronously: measured against spdlog's asynchronous logger on
   // this machine, the hand-off to a logging thread cost more than the write it saved.
   spdlog::set_default_logger(spdlog::stderr_logger_mt("cordon"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
-  int status = Run(argc, argv);
+  int status = 1;
+  try {
+    status = Run(argc, argv);
+  } catch (const std::exception& e) {
+    // A library threw where Cordon expected none: a runtime failure (exit 1), said plainly.
+    std::cerr << "cordon: internal error: " << e.what() << "\n";
+  }
   spdlog::shutdown();
   return status;
 }
