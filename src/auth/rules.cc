@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "base/text.h"
+
 namespace cordon::auth {
 namespace {
 
@@ -17,16 +19,6 @@ constexpr std::array<std::pair<Role, std::string_view>, 9> kRoleNames = {{
     {Role::kInspector, "inspector"},
     {Role::kAuditor, "auditor"},
 }};
-
-std::size_t CodePoints(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++n;
-    }
-  }
-  return n;
-}
 
 }  // namespace
 
@@ -118,7 +110,7 @@ ThrottleState AfterFailure(ThrottleState state, std::int64_t now, const Throttle
 }
 
 std::string PasswordProblem(std::string_view password, std::string_view username) {
-  std::size_t length = CodePoints(password);
+  std::size_t length = base::CodePoints(password);
   if (length < 8) {
     return "密码至少 8 个字符 (at least 8 characters)";
   }

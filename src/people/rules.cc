@@ -4,19 +4,10 @@
 #include "base/id_number.h"
 #include "base/local_time.h"
 #include "base/phone.h"
+#include "base/text.h"
 
 namespace cordon::people {
 namespace {
-
-std::size_t CodePoints(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++n;
-    }
-  }
-  return n;
-}
 
 std::string Trim(std::string_view s) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -50,28 +41,6 @@ bool HasControl(std::string_view s) {
   return false;
 }
 
-bool ValidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    if (n == 0 || i + n > s.size()) {
-      return false;
-    }
-    for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
-        return false;
-      }
-    }
-    i += n;
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<Person> ApplyInput(const PersonInput& in, const Person* existing,
@@ -92,8 +61,8 @@ Result<Person> ApplyInput(const PersonInput& in, const Person* existing,
   }
   if (in.name) {
     std::string name = Trim(*in.name);
-    std::size_t n = CodePoints(name);
-    if (name.empty() || n > 50 || HasControl(name) || !ValidUtf8(name)) {
+    std::size_t n = base::CodePoints(name);
+    if (name.empty() || n > 50 || HasControl(name) || !base::IsValidUtf8(name)) {
       bad("name", "姓名应为 1-50 个字符，不含控制字符 (1 to 50 characters, no control characters)");
     } else {
       p.name = std::move(name);
@@ -117,7 +86,8 @@ Result<Person> ApplyInput(const PersonInput& in, const Person* existing,
       }
     } else {
       std::string number = Trim(*in.id_number);
-      if (number.empty() || number.size() > 32 || HasControl(number) || !ValidUtf8(number)) {
+      if (number.empty() || number.size() > 32 || HasControl(number) ||
+          !base::IsValidUtf8(number)) {
         bad("id_number", "证件号码应为 1-32 个字符 (1 to 32 characters)");
       } else {
         p.id_number = std::move(number);
@@ -174,7 +144,7 @@ Result<Person> ApplyInput(const PersonInput& in, const Person* existing,
   }
   if (in.address) {
     std::string address = Trim(*in.address);
-    if (CodePoints(address) > 200 || HasControl(address) || !ValidUtf8(address)) {
+    if (base::CodePoints(address) > 200 || HasControl(address) || !base::IsValidUtf8(address)) {
       bad("address", "住址最多 200 个字符，不含控制字符 (at most 200 characters)");
     } else {
       p.address = std::move(address);
@@ -211,7 +181,7 @@ Result<ParsedQuery> ParseQuery(std::string_view raw, std::chrono::year_month_day
   if (q.size() > 200) {
     return FieldInvalid("q", "查询过长 (query too long)");
   }
-  if (!ValidUtf8(q) || HasControl(q)) {
+  if (!base::IsValidUtf8(q) || HasControl(q)) {
     return FieldInvalid("q", "查询含无效字符 (invalid characters)");
   }
   if (q.empty()) {

@@ -1,6 +1,7 @@
 #include "people/service.h"
 
 #include "auth/rules.h"
+#include "base/text.h"
 #include "people/rules.h"
 #include "people/store.h"
 
@@ -18,16 +19,6 @@ Status Require(const auth::Principal& who, auth::Permission permission) {
     return PermissionDenied("当前角色无此权限 (your role may not do this)");
   }
   return Status::Ok();
-}
-
-std::size_t CodePoints(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++n;
-    }
-  }
-  return n;
 }
 
 }  // namespace
@@ -234,7 +225,7 @@ Result<std::map<std::string, std::string>> PeopleService::Reveal(
       errors.push_back({"fields", "不能查看的字段 (not a revealable field): " + f.substr(0, 32)});
     }
   }
-  std::size_t reason_length = CodePoints(reason);
+  std::size_t reason_length = base::CodePoints(reason);
   if (reason_length < 4 || reason_length > 200) {
     errors.push_back(
         {"reason", "请填写查看理由，4-200 个字符 (a reason of 4 to 200 characters is required)"});
