@@ -39,8 +39,7 @@ Status PeopleService::Denied(const auth::Principal& who, std::int64_t id) {
   return PersonNotFound();
 }
 
-Result<Person> PeopleService::Get(const auth::Principal& who, std::int64_t id) {
-  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kPeopleRead));
+Result<Person> PeopleService::Visible(const auth::Principal& who, std::int64_t id) {
   std::optional<Person> person;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
     CORDON_ASSIGN_OR_RETURN(person, FindInScope(s, id, auth::SubtreeRange(who.region_path)));
@@ -49,9 +48,15 @@ Result<Person> PeopleService::Get(const auth::Principal& who, std::int64_t id) {
   if (!person) {
     return Denied(who, id);
   }
+  return *person;
+}
+
+Result<Person> PeopleService::Get(const auth::Principal& who, std::int64_t id) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kPeopleRead));
+  CORDON_ASSIGN_OR_RETURN(Person person, Visible(who, id));
   CORDON_RETURN_IF_ERROR(
       audit_.Record(who, {"people.get", "person", std::to_string(id), "ok", "", ""}));
-  return *person;
+  return person;
 }
 
 Result<std::vector<Person>> PeopleService::Search(const auth::Principal& who, std::string_view q,
@@ -233,28 +238,21 @@ Result<std::map<std::string, std::string>> PeopleService::Reveal(
   if (!errors.empty()) {
     return InvalidArgument("查看申请有误 (invalid reveal request)", std::move(errors));
   }
-  std::optional<Person> person;
-  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
-    CORDON_ASSIGN_OR_RETURN(person, FindInScope(s, id, auth::SubtreeRange(who.region_path)));
-    return Status::Ok();
-  }));
-  if (!person) {
-    return Denied(who, id);
-  }
+  CORDON_ASSIGN_OR_RETURN(Person person, Visible(who, id));
   std::map<std::string, std::string> out;
   std::string names;
   for (const auto& f : fields) {
     if (f == "id_number") {
-      out[f] = person->id_number;
+      out[f] = person.id_number;
     }
     if (f == "phone") {
-      out[f] = person->phone;
+      out[f] = person.phone;
     }
     if (f == "address") {
-      out[f] = person->address;
+      out[f] = person.address;
     }
     if (f == "name") {
-      out[f] = person->name;
+      out[f] = person.name;
     }
   }
   for (const auto& [k, v] : out) {

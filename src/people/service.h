@@ -42,6 +42,8 @@ class PeopleService {
  private:
   std::int64_t Now() const;
   Status Denied(const auth::Principal& who, std::int64_t id);
+  // The person if inside the caller's jurisdiction; otherwise the audited 404 of Denied.
+  Result<Person> Visible(const auth::Principal& who, std::int64_t id);
 
   store::Database& db_;
   auth::AuditLog& audit_;
