@@ -2,7 +2,9 @@
 # HTTP throughput and latency on loopback with wrk (performance.md 7.4):
 #   1. a small cached JSON answer (GET /api/v1/version), no database;
 #   2. a person file by id, authenticated, masked and audited (GET /api/v1/people/{id}),
-#      over a generated city of POPULATION people, random ids.
+#      over a generated city of POPULATION people, random ids;
+#   both at CONNECTIONS and again at LOW_CONNECTIONS (default 8) for latency.
+# The server runs with its default event-loop threads (SERVER_THREADS to change).
 # Usage: bench/http/run.sh [POPULATION] [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,7 +21,7 @@ export CORDON_ADMIN_PASSWORD=Bench-Passw0rd-1
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(lscpu | sed -n 's/^Model name: *//p')"
 echo "== generating $population people"
 /usr/bin/time -f "generated in %e s, max RSS %M KiB" "$bin" demo --data "$dir" --population "$population" --seed 1 --generate-only | tail -1
-"$bin" serve --data "$dir" --port "$port" --threads "$((connections + 8))" >"$dir/server.log" 2>&1 &
+"$bin" serve --data "$dir" --port "$port" ${SERVER_THREADS:+--threads "$SERVER_THREADS"} >"$dir/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
@@ -44,3 +46,9 @@ before=$(sqlite3 "$dir/cordon.db" "SELECT COUNT(*) FROM audit WHERE action='peop
 wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$dir/person.lua" "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,$p'
 after=$(sqlite3 "$dir/cordon.db" "SELECT COUNT(*) FROM audit WHERE action='people.get'")
 echo "audit rows written for person reads: $((after - before))"
+# Latency at c=64 is bound by Little's law (64 / throughput); p99 is also read at a low count.
+low=${LOW_CONNECTIONS:-8}
+echo "== person by id at c=$low, ${seconds}s"
+wrk -t2 -c"$low" -d"${seconds}s" --latency -s "$dir/person.lua" "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,$p'
+echo "== small cached JSON at c=$low, ${seconds}s"
+wrk -t2 -c"$low" -d"${seconds}s" --latency "http://127.0.0.1:$port/api/v1/version" | sed -n '/Latency Distribution/,/Transfer/p'

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "auth/password.h"
+#include "auth/pending_records.h"
 #include "auth/rules.h"
 
 namespace cordon::auth {
@@ -106,47 +107,74 @@ Status AuditLog::AppendAt(store::Session& session, const Principal& who, const A
       .status();
 }
 
-Status AuditLog::Record(const Principal& who, const AuditEntry& entry) {
-  std::unique_lock lock(mu_);
-  if (open_ == nullptr) {
-    open_ = std::make_shared<Batch>();
+AuditLog::AuditLog(store::Database& db, const base::Clock& clock)
+    : db_(db), clock_(clock), writer_([this] { WriterLoop(); }) {}
+
+AuditLog::~AuditLog() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
   }
-  std::shared_ptr<Batch> batch = open_;
-  // The caller's principal and entry outlive the wait: they are only read while it blocks here.
-  batch->entries.emplace_back(&who, &entry);
-  if (!flushing_) {
-    return Lead(lock, batch);
-  }
-  // Wait until the batch is durable, or until the commit before it is done and this batch may
-  // start: then the first member to wake leads it.
-  batch->cv.wait(lock, [&] { return batch->done || (!flushing_ && open_ == batch); });
-  if (batch->done) {
-    return batch->status;
-  }
-  return Lead(lock, batch);
+  wake_.notify_one();
+  writer_.join();
 }
 
-Status AuditLog::Lead(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Batch>& batch) {
-  flushing_ = true;
-  open_ = nullptr;  // later arrivals form the next batch
-  lock.unlock();
-  Status status = db_.WriteFlushedSoon([&](store::Session& s) {
-    // The chain head is read once per batch; each row then links to the one before it.
-    CORDON_ASSIGN_OR_RETURN(ChainHead head, Head(s));
-    for (const auto& [who, entry] : batch->entries) {
-      CORDON_RETURN_IF_ERROR(AppendAt(s, *who, *entry, head));
-    }
-    return Status::Ok();
-  });
-  lock.lock();
-  batch->status = status;
-  batch->done = true;
-  flushing_ = false;
-  batch->cv.notify_all();
-  if (open_ != nullptr) {
-    open_->cv.notify_one();  // hand the lead to the next batch
+void AuditLog::Enqueue(Queued queued) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(queued));
   }
-  return status;
+  wake_.notify_one();
+}
+
+Status AuditLog::Record(const Principal& who, const AuditEntry& entry) {
+  if (auto* pending = DeferRecordsScope::Current(); pending != nullptr) {
+    (*pending)->Add();
+    Enqueue({who, entry, [p = *pending](const Status& status) { p->Complete(status); }});
+    return Status::Ok();
+  }
+  struct Wait {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    Status status;
+  };
+  auto wait = std::make_shared<Wait>();
+  Enqueue({who, entry, [wait](const Status& status) {
+             std::lock_guard lock(wait->mu);
+             wait->status = status;
+             wait->done = true;
+             wait->cv.notify_one();
+           }});
+  std::unique_lock lock(wait->mu);
+  wait->cv.wait(lock, [&] { return wait->done; });
+  return wait->status;
+}
+
+void AuditLog::WriterLoop() {
+  std::vector<Queued> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        return;  // stopping, and everything queued is committed
+      }
+      batch.swap(queue_);
+    }
+    Status status = db_.WriteFlushedSoon([&](store::Session& s) {
+      // The chain head is read once per batch; each row then links to the one before it.
+      CORDON_ASSIGN_OR_RETURN(ChainHead head, Head(s));
+      for (const Queued& q : batch) {
+        CORDON_RETURN_IF_ERROR(AppendAt(s, q.who, q.entry, head));
+      }
+      return Status::Ok();
+    });
+    for (Queued& q : batch) {
+      q.done(status);
+    }
+    batch.clear();
+  }
 }
 
 Result<std::vector<AuditRecord>> AuditLog::List(const AuditQuery& q) {

@@ -3,10 +3,11 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "auth/model.h"
@@ -48,17 +49,23 @@ struct AuditQuery {
 
 class AuditLog {
  public:
-  AuditLog(store::Database& db, const base::Clock& clock) : db_(db), clock_(clock) {}
+  AuditLog(store::Database& db, const base::Clock& clock);
+  // Commits what is queued, then stops the writer.
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
 
   // Appends inside the caller's write transaction, so that the change and its audit row commit
   // or roll back together.
   Status Append(store::Session& session, const Principal& who, const AuditEntry& entry);
 
   // Appends in a transaction of its own and returns once the row is committed; used for reads,
-  // which must be audited before the response (a failed audit fails the read). Concurrent
-  // callers share one commit (group commit). The commit is Database::WriteFlushedSoon: it
-  // survives a crash of the process at once and a power cut from the next flush (SQLite: 200 ms)
-  // on; waiting for an fsync per read would bound audited reads by the disk. Thread-safe.
+  // which must be audited before the response (a failed audit fails the read). One writer
+  // thread commits whatever has queued up in one transaction (group commit). The commit is
+  // Database::WriteFlushedSoon: it survives a crash of the process at once and a power cut from
+  // the next flush (SQLite: 200 ms) on; waiting for an fsync per read would bound audited reads
+  // by the disk. Inside a DeferRecordsScope it returns at once and the scope's owner waits
+  // (pending_records.h). Thread-safe.
   Status Record(const Principal& who, const AuditEntry& entry);
 
   Result<std::vector<AuditRecord>> List(const AuditQuery& query);
@@ -67,15 +74,13 @@ class AuditLog {
   Result<std::int64_t> Verify();
 
  private:
-  // Entries that will commit together. Its members wait on its own condition variable, so a
-  // commit wakes only the requests it made durable.
-  struct Batch {
-    std::vector<std::pair<const Principal*, const AuditEntry*>> entries;
-    bool done = false;
-    Status status;
-    std::condition_variable cv;
+  struct Queued {
+    Principal who;
+    AuditEntry entry;
+    std::function<void(const Status&)> done;
   };
-  Status Lead(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Batch>& batch);
+  void Enqueue(Queued queued);
+  void WriterLoop();
 
   // The id and hash the next row links to.
   struct ChainHead {
@@ -90,8 +95,10 @@ class AuditLog {
   store::Database& db_;
   const base::Clock& clock_;
   std::mutex mu_;
-  std::shared_ptr<Batch> open_;  // collecting entries while another batch commits
-  bool flushing_ = false;
+  std::condition_variable wake_;
+  std::vector<Queued> queue_;  // rows waiting for the next commit
+  bool stopping_ = false;
+  std::thread writer_;  // last: started once the members above exist
 };
 
 // The hash of a row given its predecessor's hash: SHA-256 over a length-prefixed encoding of

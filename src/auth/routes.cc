@@ -1,7 +1,5 @@
 #include "auth/routes.h"
 
-#include <httplib.h>
-
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -53,12 +51,12 @@ json AuditJson(const AuditRecord& r, base::UtcOffset offset) {
           {"hash", r.hash}};
 }
 
-Result<std::int64_t> QueryInt(const httplib::Request& req, const char* name, std::int64_t fallback,
+Result<std::int64_t> QueryInt(const http::Request& req, const char* name, std::int64_t fallback,
                               std::int64_t min, std::int64_t max) {
-  if (!req.has_param(name)) {
+  if (!req.HasParam(name)) {
     return fallback;
   }
-  std::string v = req.get_param_value(name);
+  std::string v = req.Param(name);
   std::int64_t n = 0;
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || ptr != v.data() + v.size() || n < min || n > max) {
@@ -141,9 +139,9 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
         CORDON_ASSIGN_OR_RETURN(q.before, QueryInt(ctx.request, "before", 0, 0, INT64_MAX));
         CORDON_ASSIGN_OR_RETURN(std::int64_t limit, QueryInt(ctx.request, "limit", 50, 1, 500));
         q.limit = static_cast<int>(limit);
-        q.actor = ctx.request.get_param_value("actor");
-        q.action = ctx.request.get_param_value("action");
-        q.object_id = ctx.request.get_param_value("object_id");
+        q.actor = ctx.request.Param("actor");
+        q.action = ctx.request.Param("action");
+        q.object_id = ctx.request.Param("object_id");
         CORDON_ASSIGN_OR_RETURN(auto records, audit.List(q));
         // Reading the audit trail is itself audited.
         CORDON_RETURN_IF_ERROR(

@@ -1,24 +1,24 @@
 // The HTTP server: routing, the authentication middleware, request ids, one access-log line per
 // request, metrics, security headers, the static web UI, health endpoints and graceful shutdown.
+// The transport is Boost.Beast on one event loop per thread: a thread per connection (the
+// cpp-httplib model) spent most of the two cores switching threads (performance.md H1/H2).
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/model.h"
 #include "base/status.h"
-
-namespace httplib {
-class Server;
-struct Request;
-}  // namespace httplib
+#include "http/request.h"
 
 namespace cordon::auth {
 class AuthService;
-}
+class PendingRecords;
+}  // namespace cordon::auth
 namespace cordon::store {
 class Database;
 }
@@ -27,8 +27,10 @@ namespace cordon::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;   // 0: any free port, printed once listening
-  int threads = 64;  // one per concurrently open connection (cpp-httplib's model)
+  int port = 8080;  // 0: any free port, printed once listening
+  // Event-loop threads, each serving its share of the connections. Handlers run on them and
+  // may block briefly (SQLite, the audit group commit), so a few more than the cores.
+  int threads = 4;
   std::size_t max_body_bytes = 8 << 20;
   std::string web_dir;        // the built web UI (web/dist); empty: no UI
   bool secure_cookie = true;  // __Host- prefix and Secure; off only for plain-HTTP LAN tests
@@ -36,7 +38,7 @@ struct ServerOptions {
 
 // What a handler sees of one request.
 struct Context {
-  const httplib::Request& request;
+  const Request& request;
   std::string request_id;
   std::string ip;
   std::string token;                         // the session token, if any
@@ -74,16 +76,37 @@ class Server {
   // Binds, calls on_listening(port), and serves until Stop() (or SIGTERM/SIGINT when
   // handle_signals). Errors: kUnavailable when the port cannot be bound.
   Status Listen(const std::function<void(int)>& on_listening, bool handle_signals);
+  // Stops accepting, closes idle connections, lets requests in flight finish. Thread-safe.
   void Stop();
 
+  // What one request produced, for the answer and its access-log line.
+  struct Exchange {
+    Response response;
+    std::string request_id;
+    std::string route = "static";
+    std::string user = "-";
+    // Audit rows the handler recorded that are not yet committed: the answer waits for them.
+    std::shared_ptr<auth::PendingRecords> pending;
+  };
+  // Routes one request and runs its handler. `raw_path` is the path before percent-decoding.
+  void Dispatch(const Request& request, std::string_view raw_path, Exchange& exchange);
+
  private:
-  void Install();
+  struct Entry {
+    std::string pattern;
+    Access access;
+    Handler handler;
+    bool internal;  // health and metrics: not part of the API's route list
+  };
+  void AddInternal(const std::string& pattern, Handler handler);
+  void RunHandler(const Entry& entry, Context& ctx, Exchange& exchange);
+  void ServeStatic(const Request& request, Exchange& exchange);
 
   ServerOptions options_;
   auth::AuthService& auth_;
   store::Database& db_;
-  std::unique_ptr<httplib::Server> server_;
   std::vector<RouteInfo> routes_;
+  std::vector<Entry> entries_;
   struct State;
   std::unique_ptr<State> state_;
 };

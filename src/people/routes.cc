@@ -1,7 +1,5 @@
 #include "people/routes.h"
 
-#include <httplib.h>
-
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -115,17 +113,16 @@ Result<PersonInput> ReadInput(const std::string& body, bool creating) {
 
 void RegisterRoutes(http::Server& server, PeopleService& people) {
   using http::Access;
-  server.Route(
-      "GET", "/api/v1/people", Access::kAuthenticated,
-      [&people](http::Context& ctx) -> Result<http::Response> {
-        Page page;
-        CORDON_ASSIGN_OR_RETURN(page.after, Cursor(ctx.request.get_param_value("after"), "after"));
-        CORDON_ASSIGN_OR_RETURN(page.limit, Limit(ctx.request.get_param_value("limit")));
-        CORDON_ASSIGN_OR_RETURN(
-            auto items,
-            people.Search(*ctx.principal, "", ctx.request.get_param_value("region"), page));
-        return PageResponse(items, page.limit, people);
-      });
+  server.Route("GET", "/api/v1/people", Access::kAuthenticated,
+               [&people](http::Context& ctx) -> Result<http::Response> {
+                 Page page;
+                 CORDON_ASSIGN_OR_RETURN(page.after, Cursor(ctx.request.Param("after"), "after"));
+                 CORDON_ASSIGN_OR_RETURN(page.limit, Limit(ctx.request.Param("limit")));
+                 CORDON_ASSIGN_OR_RETURN(
+                     auto items,
+                     people.Search(*ctx.principal, "", ctx.request.Param("region"), page));
+                 return PageResponse(items, page.limit, people);
+               });
   server.Route("POST", "/api/v1/people/search", Access::kAuthenticated,
                [&people](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));

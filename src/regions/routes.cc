@@ -1,7 +1,5 @@
 #include "regions/routes.h"
 
-#include <httplib.h>
-
 #include <nlohmann/json.hpp>
 
 #include "auth/rules.h"

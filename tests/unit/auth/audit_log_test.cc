@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "../store/test_database.h"
+#include "auth/pending_records.h"
 
 namespace cordon::auth {
 namespace {
@@ -172,6 +174,54 @@ TEST_F(AuditLogTest, ConcurrentRecordsKeepTheChain) {
   auto broken = audit_->Verify();
   ASSERT_TRUE(broken.has_value());
   EXPECT_EQ(*broken, 0);
+}
+
+// The HTTP server's event loops must not wait for a commit: inside a scope Record queues the
+// row, and the scope says when it is durable. The answer waits for that.
+TEST_F(AuditLogTest, DeferredRecordsReportWhenTheyAreCommitted) {
+  std::shared_ptr<PendingRecords> pending;
+  {
+    DeferRecordsScope scope;
+    ASSERT_TRUE(audit_->Record(Alice(), Entry("people.get", "1")).ok());
+    ASSERT_TRUE(audit_->Record(Alice(), Entry("people.get", "2")).ok());
+    pending = scope.pending();
+  }
+  EXPECT_FALSE(pending->empty());
+  std::promise<Status> durable;
+  pending->WhenDurable([&](const Status& status) {
+    // By now both rows are readable by anyone.
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM audit WHERE object_id IN ('1', '2')"), 2);
+    durable.set_value(status);
+  });
+  EXPECT_TRUE(durable.get_future().get().ok());
+  // Outside the scope, Record waits for its own commit as before.
+  ASSERT_TRUE(audit_->Record(Alice(), Entry("people.get", "3")).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit"), 3);
+}
+
+TEST_F(AuditLogTest, AFailedDeferredRecordIsReportedSoTheAnswerIsWithheld) {
+  ExternalExec(
+      "CREATE TRIGGER audit_full BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk full'); "
+      "END;");
+  std::shared_ptr<PendingRecords> pending;
+  {
+    DeferRecordsScope scope;
+    EXPECT_TRUE(audit_->Record(Alice(), Entry("people.get", "1")).ok());  // queued, not yet known
+    pending = scope.pending();
+  }
+  std::promise<Status> durable;
+  pending->WhenDurable([&](const Status& status) { durable.set_value(status); });
+  EXPECT_FALSE(durable.get_future().get().ok());
+  EXPECT_FALSE(audit_->Record(Alice(), Entry("people.get", "2")).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit"), 0);
+}
+
+TEST_F(AuditLogTest, AScopeWithoutRecordsIsDoneAtOnce) {
+  DeferRecordsScope scope;
+  EXPECT_TRUE(scope.pending()->empty());
+  bool called = false;
+  scope.pending()->WhenDurable([&](const Status& status) { called = status.ok(); });
+  EXPECT_TRUE(called);
 }
 
 TEST_F(AuditLogTest, ListFiltersAndPages) {
