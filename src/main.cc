@@ -226,8 +226,7 @@ int Run(int argc, char** argv) {
   auto add_http = [&](CLI::App* cmd) {
     cmd->add_option("--port", config.http.port, "port (0: any free port)")->capture_default_str();
     cmd->add_option("--host", config.http.host, "address to listen on")->capture_default_str();
-    cmd->add_option("--threads", config.http.threads,
-                    "HTTP event-loop threads (handlers run on them)")
+    cmd->add_option("--threads", config.http.threads, "HTTP event-loop threads (0: one per core)")
         ->capture_default_str();
     cmd->add_option("--web", web_dir, "built web UI directory (web/dist)");
     cmd->add_flag("--insecure-cookie", insecure_cookie,

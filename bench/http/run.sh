@@ -21,6 +21,7 @@ export CORDON_ADMIN_PASSWORD=Bench-Passw0rd-1
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(lscpu | sed -n 's/^Model name: *//p')"
 echo "== generating $population people"
 /usr/bin/time -f "generated in %e s, max RSS %M KiB" "$bin" demo --data "$dir" --population "$population" --seed 1 --generate-only | tail -1
+sync  # the generated database is written back first, not during the measurement
 "$bin" serve --data "$dir" --port "$port" ${SERVER_THREADS:+--threads "$SERVER_THREADS"} >"$dir/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

@@ -589,7 +589,9 @@ Status Server::Listen(const std::function<void(int)>& on_listening, bool handle_
   }
 
   State& st = *state_;
-  int threads = std::max(1, options_.threads);
+  int threads = options_.threads > 0
+                    ? options_.threads
+                    : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   for (int i = 0; i < threads; ++i) {
     st.loops.push_back(std::make_unique<Loop>());
     st.guards.push_back(asio::make_work_guard(st.loops.back()->context));

@@ -28,9 +28,10 @@ namespace cordon::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port, printed once listening
-  // Event-loop threads, each serving its share of the connections. Handlers run on them and
-  // may block briefly (SQLite, the audit group commit), so a few more than the cores.
-  int threads = 4;
+  // Event-loop threads, each serving its share of the connections; 0: one per core (at least
+  // 2). Handlers run on them and may block briefly on SQLite. More threads than cores made the
+  // tail worse on 2 cores (p99 8 ms with 4 threads, 4.6 ms with 2: docs/performance.md).
+  int threads = 0;
   std::size_t max_body_bytes = 8 << 20;
   std::string web_dir;        // the built web UI (web/dist); empty: no UI
   bool secure_cookie = true;  // __Host- prefix and Secure; off only for plain-HTTP LAN tests

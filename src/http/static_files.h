@@ -1,6 +1,5 @@
 // The built web UI, held in memory with a gzip copy of each compressible file made once at
-// start-up. cpp-httplib as Debian builds it would otherwise Brotli-compress every static answer
-// on every request at the highest quality: seconds per large script.
+// start-up, so that no answer is compressed while a client waits.
 #pragma once
 
 #include <map>
