@@ -18,6 +18,7 @@
 #include "auth/password.h"
 #include "auth/rules.h"
 #include "demo/store.h"
+#include "leads/rules.h"
 #include "sim/city.h"
 
 namespace {
@@ -192,6 +193,59 @@ int Demo(const Config& config, std::int64_t population, std::uint64_t seed, bool
   return Serve(app, true);
 }
 
+// `cordon import leads`: the operator on the server, acting for the whole region tree.
+int ImportLeads(App& app, const std::string& file, const std::string& source) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Fail(cordon::InvalidArgument("cannot read " + file));
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  cordon::auth::Principal cli_operator;
+  cli_operator.user.username = "cli";
+  cli_operator.user.role = cordon::auth::Role::kAdmin;
+  cordon::Status found = app.db().Read([&](cordon::store::Session& s) {
+    return s.Query("SELECT code, path FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1",
+                   {}, [&](const cordon::store::Row& row) {
+                     cli_operator.user.region_code = row.Text(0);
+                     cli_operator.region_path = row.Text(1);
+                     return cordon::Status::Ok();
+                   });
+  });
+  if (!found.ok()) {
+    return Fail(found);
+  }
+  if (cli_operator.user.region_code.empty()) {
+    return Fail(cordon::FailedPrecondition(
+        "no region tree in this database: generate a city (cordon demo) or load regions first"));
+  }
+  auto report = app.leads().Import(cli_operator, source,
+                                   std::filesystem::path(file).filename().string(), bytes);
+  if (!report.has_value()) {
+    std::cerr << "cordon: " << report.error().message() << "\n";
+    for (const auto& d : report.error().details()) {
+      std::cerr << "  " << d.field << ": " << d.message << "\n";
+    }
+    return 1;
+  }
+  if (report->already_imported) {
+    std::cout << "this file was imported before (import " << report->import_id
+              << "): nothing changed\n";
+  }
+  for (const auto& row : report->rows) {
+    std::cout << "line " << row.line << ": " << cordon::leads::OutcomeName(row.outcome);
+    if (!row.field.empty()) {
+      std::cout << " " << row.field;
+    }
+    if (!row.reason.empty()) {
+      std::cout << ": " << row.reason;
+    }
+    std::cout << "\n";
+  }
+  std::cout << "accepted=" << report->accepted << " merged=" << report->merged
+            << " rejected=" << report->rejected << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int Run(int argc, char** argv);
@@ -270,6 +324,17 @@ int Run(int argc, char** argv) {
   auto* audit_verify = audit->add_subcommand("verify", "verify the hash chain");
   add_common(audit_verify);
 
+  auto* import = cli.add_subcommand("import", "bring in lists");
+  import->require_subcommand(1);
+  auto* import_leads = import->add_subcommand(
+      "leads", "import a CSV list of leads (UTF-8 or GBK); prints a report per row");
+  add_common(import_leads);
+  std::string import_file;
+  std::string lead_source = "assist_notice";
+  import_leads->add_option("FILE", import_file, "the CSV file")->required();
+  import_leads->add_option("--source", lead_source, "assist_notice, data_push, self_report, …")
+      ->capture_default_str();
+
   auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
   add_common(migrate);
 
@@ -321,6 +386,13 @@ int Run(int argc, char** argv) {
     }
     std::cout << "user " << created->username << " (id " << created->id << ") added" << std::endl;
     return 0;
+  }
+  if (*import_leads) {
+    auto app = App::Open(config);
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
+    return ImportLeads(**app, import_file, lead_source);
   }
   if (*audit_verify) {
     auto app = App::Open(config);

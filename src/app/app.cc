@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "auth/routes.h"
+#include "leads/routes.h"
 #include "people/routes.h"
 #include "regions/routes.h"
 
@@ -39,6 +40,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->regions_ = std::make_unique<regions::RegionService>(*app->db_, *app->audit_);
   app->people_ =
       std::make_unique<people::PeopleService>(*app->db_, *app->audit_, app->clock_, app->offset_);
+  app->leads_ =
+      std::make_unique<leads::LeadService>(*app->db_, *app->audit_, app->clock_, app->offset_);
   return app;
 }
 
@@ -47,6 +50,7 @@ http::Server& App::BuildServer() {
   auth::RegisterRoutes(*server_, *auth_, *audit_, config_.http.secure_cookie, offset_);
   regions::RegisterRoutes(*server_, *regions_);
   people::RegisterRoutes(*server_, *people_);
+  leads::RegisterRoutes(*server_, *leads_);
   // A small public answer for monitors and for measuring the HTTP layer alone.
   server_->Route(
       "GET", "/api/v1/version", http::Access::kPublic,

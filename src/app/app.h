@@ -10,6 +10,7 @@
 #include "auth/service.h"
 #include "base/local_time.h"
 #include "http/server.h"
+#include "leads/service.h"
 #include "people/service.h"
 #include "regions/service.h"
 #include "store/database.h"
@@ -30,6 +31,7 @@ class App {
 
   store::Database& db() { return *db_; }
   auth::AuditLog& audit() { return *audit_; }
+  leads::LeadService& leads() { return *leads_; }
   auth::AuthService& auth() { return *auth_; }
   const base::Clock& clock() const { return clock_; }
   const Config& config() const { return config_; }
@@ -48,6 +50,7 @@ class App {
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<regions::RegionService> regions_;
   std::unique_ptr<people::PeopleService> people_;
+  std::unique_ptr<leads::LeadService> leads_;
   std::unique_ptr<http::Server> server_;
 };
 

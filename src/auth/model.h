@@ -27,6 +27,9 @@ enum class Permission {
   kRegionsRead,
   kAuditRead,
   kUsersManage,
+  kLeadsImport,  // bring in lead files (协查通报, data pushes)
+  kTasksRead,    // see the work lists of screening tasks
+  kTasksCheck,   // record that a task's person was visited or called
 };
 
 struct User {

@@ -56,6 +56,13 @@ bool Can(Role role, Permission permission) {
     case Permission::kPeopleWrite:
       return role == Role::kAdmin || role == Role::kEpidemiologist || role == Role::kGridWorker ||
              role == Role::kSiteManager;
+    case Permission::kLeadsImport:
+      return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist;
+    case Permission::kTasksRead:
+      return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist ||
+             role == Role::kGridWorker;
+    case Permission::kTasksCheck:
+      return role == Role::kAdmin || role == Role::kEpidemiologist || role == Role::kGridWorker;
   }
   return false;
 }

@@ -148,7 +148,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(max_body_);
+    parser_->body_limit(max_body_);  // the largest of any route (Server::LargestBodyLimit)
     idle_ = buffer_.size() == 0;
     stream_.expires_after(timeout);
     bhttp::async_read_header(
@@ -163,6 +163,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     started_ = Clock::now();
     auto& req = parser_->get();
+    // The parser accepted up to the largest limit of any route; now the route is known.
+    std::string_view target(req.target().data(), req.target().size());
+    std::size_t limit = server_.BodyLimit(req.method_string(), target.substr(0, target.find('?')));
+    if (parser_->content_length() && *parser_->content_length() > limit) {
+      return Reject(413);
+    }
+    parser_->body_limit(limit);
     if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
       // The client waits for this before sending a large body (curl does above 1 MiB).
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
@@ -473,10 +480,27 @@ void Server::AddInternal(const std::string& pattern, Handler handler) {
 }
 
 void Server::Route(const std::string& method, const std::string& pattern, Access access,
-                   Handler handler) {
+                   Handler handler, std::size_t max_body) {
   routes_.push_back({method, pattern, access});
   state_->router.Add(method, pattern, entries_.size());
-  entries_.push_back({pattern, access, std::move(handler), false});
+  entries_.push_back({pattern, access, std::move(handler), false, max_body});
+}
+
+std::size_t Server::BodyLimit(std::string_view method, std::string_view raw_path) const {
+  Router::Match match;
+  if (state_->router.Find(method, raw_path, match) == Router::Outcome::kFound &&
+      entries_[match.route].max_body > 0) {
+    return entries_[match.route].max_body;
+  }
+  return options_.max_body_bytes;
+}
+
+std::size_t Server::LargestBodyLimit() const {
+  std::size_t largest = options_.max_body_bytes;
+  for (const auto& e : entries_) {
+    largest = std::max(largest, e.max_body);
+  }
+  return largest;
 }
 
 void Server::RunHandler(const Entry& entry, Context& ctx, Exchange& exchange) {
@@ -631,7 +655,7 @@ Status Server::Listen(const std::function<void(int)>& on_listening, bool handle_
       }
     });
   }
-  st.Accept(*this, options_.max_body_bytes);
+  st.Accept(*this, LargestBodyLimit());
   std::vector<std::thread> workers;
   for (auto& loop : st.loops) {
     workers.emplace_back([&loop] { loop->context.run(); });

@@ -71,7 +71,13 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Registers a route. Patterns use {name} for one path segment. Call before Listen.
-  void Route(const std::string& method, const std::string& pattern, Access access, Handler handler);
+  // `max_body` (bytes) raises the body limit for this route (file imports); 0: the default.
+  void Route(const std::string& method, const std::string& pattern, Access access, Handler handler,
+             std::size_t max_body = 0);
+  // The body limit of the route a request goes to; the default for unknown routes.
+  std::size_t BodyLimit(std::string_view method, std::string_view raw_path) const;
+  // The largest body limit of any route: what the parser accepts before the route is known.
+  std::size_t LargestBodyLimit() const;
   const std::vector<RouteInfo>& Routes() const { return routes_; }
 
   // Binds, calls on_listening(port), and serves until Stop() (or SIGTERM/SIGINT when
@@ -98,6 +104,7 @@ class Server {
     Access access;
     Handler handler;
     bool internal;  // health and metrics: not part of the API's route list
+    std::size_t max_body = 0;
   };
   void AddInternal(const std::string& pattern, Handler handler);
   void RunHandler(const Entry& entry, Context& ctx, Exchange& exchange);

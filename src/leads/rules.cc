@@ -1,0 +1,321 @@
+#include "leads/rules.h"
+
+#include <array>
+#include <map>
+
+#include "auth/password.h"
+#include "base/id_number.h"
+#include "base/phone.h"
+#include "base/text.h"
+
+namespace cordon::leads {
+namespace {
+
+struct Category {
+  std::string_view code;
+  std::string_view chinese;
+  int rank;
+};
+
+// domain.md section 3, strongest last.
+constexpr std::array<Category, 13> kCategories = {{
+    {"unclassified", "待研判", 0},
+    {"recovered", "治愈出院", 1},
+    {"low_risk_area", "低风险区来返", 2},
+    {"fever", "发热", 3},
+    {"medium_risk_area", "中风险区来返", 4},
+    {"secondary_contact", "次密接", 5},
+    {"high_risk_area", "高风险区来返", 6},
+    {"inbound", "入境", 7},
+    {"pool_positive", "混管阳性", 8},
+    {"close_contact", "密接", 9},
+    {"suspected", "疑似", 10},
+    {"asymptomatic", "无症状感染者", 11},
+    {"confirmed", "确诊", 12},
+}};
+
+constexpr std::array<std::string_view, 6> kSources = {"assist_notice", "data_push",  "self_report",
+                                                      "door_to_door",  "checkpoint", "tip_off"};
+
+std::string Trim(std::string_view s) {
+  // ASCII white space, U+3000 (ideographic space) and U+FEFF at either end.
+  auto strip_front = [&] {
+    if (!s.empty() &&
+        (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
+      s.remove_prefix(1);
+      return true;
+    }
+    for (std::string_view w :
+         {std::string_view("\xE3\x80\x80"), std::string_view("\xEF\xBB\xBF")}) {
+      if (s.starts_with(w)) {
+        s.remove_prefix(w.size());
+        return true;
+      }
+    }
+    return false;
+  };
+  auto strip_back = [&] {
+    if (!s.empty() &&
+        (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+      s.remove_suffix(1);
+      return true;
+    }
+    if (s.ends_with("\xE3\x80\x80")) {
+      s.remove_suffix(3);
+      return true;
+    }
+    return false;
+  };
+  while (strip_front()) {
+  }
+  while (strip_back()) {
+  }
+  return std::string(s);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return s;
+}
+
+const std::map<std::string, int Columns::*, std::less<>>& HeaderNames() {
+  static const auto* names = new std::map<std::string, int Columns::*, std::less<>>{
+      {"姓名", &Columns::name},
+      {"name", &Columns::name},
+      {"身份证号", &Columns::id_number},
+      {"身份证号码", &Columns::id_number},
+      {"证件号码", &Columns::id_number},
+      {"id_number", &Columns::id_number},
+      {"手机号", &Columns::phone},
+      {"手机号码", &Columns::phone},
+      {"联系电话", &Columns::phone},
+      {"phone", &Columns::phone},
+      {"现住址", &Columns::address},
+      {"住址", &Columns::address},
+      {"现居住地址", &Columns::address},
+      {"address", &Columns::address},
+      {"来源地", &Columns::origin},
+      {"origin", &Columns::origin},
+      {"人员类别", &Columns::category},
+      {"类别", &Columns::category},
+      {"category", &Columns::category},
+      {"报告时间", &Columns::reported_at},
+      {"reported_at", &Columns::reported_at},
+  };
+  return *names;
+}
+
+Status RowError(std::string_view field, std::string message) {
+  return FieldInvalid(std::string(field), std::move(message));
+}
+
+std::string Cell(const base::CsvRow& row, int column) {
+  if (column < 0 || static_cast<std::size_t>(column) >= row.fields.size()) {
+    return {};
+  }
+  return Trim(row.fields[static_cast<std::size_t>(column)]);
+}
+
+}  // namespace
+
+bool IsSource(std::string_view source) {
+  for (auto s : kSources) {
+    if (s == source) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> CategoryCode(std::string_view text) {
+  std::string t = Lower(Trim(text));
+  if (t.empty()) {
+    return std::string("unclassified");
+  }
+  for (const auto& c : kCategories) {
+    if (t == c.code || t == c.chinese) {
+      return std::string(c.code);
+    }
+  }
+  // Words the seeds use for the same things.
+  static const auto* aliases = new std::map<std::string, std::string, std::less<>>{
+      {"密切接触者", "close_contact"},
+      {"次密切接触者", "secondary_contact"},
+      {"密接的密接", "secondary_contact"},
+      {"确诊病例", "confirmed"},
+      {"无症状", "asymptomatic"},
+      {"疑似病例", "suspected"},
+      {"入境人员", "inbound"},
+      {"高风险地区", "high_risk_area"},
+      {"中风险地区", "medium_risk_area"},
+      {"低风险地区", "low_risk_area"},
+  };
+  if (auto it = aliases->find(t); it != aliases->end()) {
+    return it->second;
+  }
+  return std::nullopt;
+}
+
+int CategoryRank(std::string_view code) {
+  for (const auto& c : kCategories) {
+    if (c.code == code) {
+      return c.rank;
+    }
+  }
+  return -1;
+}
+
+Result<Columns> FindColumns(const std::vector<std::string>& header) {
+  Columns columns;
+  const auto& names = HeaderNames();
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    auto it = names.find(Lower(Trim(header[i])));
+    if (it == names.end()) {
+      continue;
+    }
+    int& slot = columns.*(it->second);
+    if (slot >= 0) {
+      return RowError("header", "列“" + header[i] + "”与第 " + std::to_string(slot + 1) +
+                                    " 列重复 (a column is named twice)");
+    }
+    slot = static_cast<int>(i);
+  }
+  if (columns.id_number < 0 && (columns.name < 0 || columns.phone < 0)) {
+    return RowError("header",
+                    "表头缺少“身份证号”列，或“姓名”和“手机号”两列 (the header needs an ID-number "
+                    "column, or both a name and a phone column)");
+  }
+  return columns;
+}
+
+Result<LeadRow> ReadRow(const base::CsvRow& row, const std::vector<std::string>& header,
+                        const Columns& columns, std::chrono::system_clock::time_point now,
+                        base::UtcOffset offset) {
+  LeadRow out;
+  out.line = row.line;
+  bool all_empty = true;
+  for (const auto& f : row.fields) {
+    all_empty = all_empty && Trim(f).empty();
+  }
+  if (all_empty) {
+    return RowError("", "空行 (empty row)");
+  }
+  if (row.fields.size() != header.size()) {
+    return RowError("", "本行有 " + std::to_string(row.fields.size()) + " 列，表头有 " +
+                            std::to_string(header.size()) +
+                            " 列 (the row and the header differ in columns)");
+  }
+  const auto today = base::LocalDate(now, offset);
+  if (std::string id = Cell(row, columns.id_number); !id.empty()) {
+    auto parsed = base::ParseResidentId(id, today);
+    if (!parsed.has_value()) {
+      return RowError("id_number", parsed.error().message());
+    }
+    out.id_number = parsed->number;
+    out.sex = std::string(1, parsed->sex);
+    out.birth_date = parsed->birth_date;
+  }
+  out.name = Cell(row, columns.name);
+  if (base::CodePoints(out.name) > 50) {
+    return RowError("name", "姓名过长 (name longer than 50 characters)");
+  }
+  if (std::string phone = Cell(row, columns.phone); !phone.empty()) {
+    auto parsed = base::ParseMobile(phone);
+    if (!parsed.has_value()) {
+      return RowError("phone", parsed.error().message());
+    }
+    out.phone = parsed->number;
+  }
+  if (out.id_number.empty() && (out.name.empty() || out.phone.empty())) {
+    return RowError("id_number",
+                    "缺少身份证号，且姓名或手机号不全，无法确定是谁 (no ID number, and the name "
+                    "or the phone is missing: the person cannot be identified)");
+  }
+  out.address = Cell(row, columns.address);
+  out.origin = Cell(row, columns.origin);
+  if (base::CodePoints(out.address) > 200 || base::CodePoints(out.origin) > 200) {
+    return RowError(base::CodePoints(out.address) > 200 ? "address" : "origin",
+                    "内容过长 (longer than 200 characters)");
+  }
+  auto category = CategoryCode(Cell(row, columns.category));
+  if (!category) {
+    return RowError("category", "人员类别“" + Cell(row, columns.category) +
+                                    "”无法识别，应为密接、次密接、入境、高/中/低风险区来返等 "
+                                    "(unknown risk category)");
+  }
+  out.category = *category;
+  if (std::string when = Cell(row, columns.reported_at); !when.empty()) {
+    std::chrono::system_clock::time_point t;
+    if (auto date = base::ParseDate(when); date.has_value()) {
+      t = std::chrono::sys_days(*date) - offset.minutes;
+    } else {
+      auto parsed = base::ParseTime(when, offset);
+      if (!parsed.has_value()) {
+        return RowError("reported_at",
+                        "报告时间格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM "
+                        "(report time must be a date or a date and time)");
+      }
+      t = *parsed;
+    }
+    if (t > now + std::chrono::hours(1)) {
+      return RowError("reported_at", "报告时间在未来 (report time is in the future)");
+    }
+    out.reported_at =
+        std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  }
+  const auto& names = HeaderNames();
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    std::string value = Trim(row.fields[i]);
+    if (!value.empty() && names.find(Lower(Trim(header[i]))) == names.end()) {
+      out.notes[Trim(header[i])] = value;
+    }
+  }
+  return out;
+}
+
+std::string RowKey(std::string_view source, const LeadRow& row) {
+  std::string data;
+  auto put = [&](std::string_view field) {
+    data += std::to_string(field.size());
+    data += ':';
+    data += field;
+  };
+  put(source);
+  put(row.id_number);
+  put(row.id_number.empty() ? row.name : "");
+  put(row.id_number.empty() ? row.phone : "");
+  put(row.category);
+  put(row.origin);
+  put(std::to_string(row.reported_at));
+  return auth::Sha256Hex(data);
+}
+
+std::string BuildingOf(std::string_view address) {
+  for (std::string_view mark : {"栋", "幢", "号楼"}) {
+    if (auto pos = address.find(mark); pos != std::string_view::npos) {
+      return std::string(address.substr(0, pos + mark.size()));
+    }
+  }
+  if (auto pos = address.find("号"); pos != std::string_view::npos) {
+    return std::string(address.substr(0, pos + std::string_view("号").size()));
+  }
+  return {};
+}
+
+std::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kAccepted:
+      return "accepted";
+    case Outcome::kMerged:
+      return "merged";
+    case Outcome::kRejected:
+      return "rejected";
+  }
+  return "rejected";
+}
+
+}  // namespace cordon::leads

@@ -1,0 +1,50 @@
+// Pure rules of lead intake: sources, risk categories, column headers, row validation, the
+// keys that make imports idempotent, and the building part of an address used for routing.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/csv.h"
+#include "base/local_time.h"
+#include "base/status.h"
+#include "leads/model.h"
+
+namespace cordon::leads {
+
+bool IsSource(std::string_view source);
+// A risk category code from its code or Chinese name ("密接", "close_contact"); nullopt if
+// unknown. Empty text is "unclassified" (待研判).
+std::optional<std::string> CategoryCode(std::string_view text);
+// Higher is stronger: a person's task takes the strongest category of its leads.
+int CategoryRank(std::string_view code);
+
+// Where each known column is in the header; -1 when absent.
+struct Columns {
+  int name = -1, id_number = -1, phone = -1, address = -1, origin = -1, category = -1,
+      reported_at = -1;
+};
+// Finds the columns by header, Chinese or English, any order. Errors: kInvalidArgument naming
+// the missing columns when there is neither an ID-number column nor both name and phone, or a
+// column named twice.
+Result<Columns> FindColumns(const std::vector<std::string>& header);
+
+// Validates one row. The error's detail names the field; the message says what is wrong.
+Result<LeadRow> ReadRow(const base::CsvRow& row, const std::vector<std::string>& header,
+                        const Columns& columns, std::chrono::system_clock::time_point now,
+                        base::UtcOffset offset);
+
+// The identity of a lead for idempotence: source, the person's identifiers, category, origin
+// and report time. The same lead imported twice has the same key.
+std::string RowKey(std::string_view source, const LeadRow& row);
+
+// The building part of an address ("…路15号1栋1单元101室" → "…路15号1栋"): people in one building
+// belong to one grid. Empty when the address names no building or house number.
+std::string BuildingOf(std::string_view address);
+
+std::string_view OutcomeName(Outcome outcome);
+
+}  // namespace cordon::leads

@@ -1,0 +1,342 @@
+#include "leads/service.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "auth/password.h"
+#include "auth/rules.h"
+#include "base/csv.h"
+#include "base/masking.h"
+#include "base/text.h"
+#include "leads/report.h"
+#include "leads/rules.h"
+#include "leads/store.h"
+
+namespace cordon::leads {
+namespace {
+
+constexpr std::size_t kMaxRows = 200'000;
+
+Status Require(const auth::Principal& who, auth::Permission permission) {
+  if (!auth::Can(who.user.role, permission)) {
+    return PermissionDenied("当前角色无此权限 (your role may not do this)");
+  }
+  return Status::Ok();
+}
+
+RowReport Rejected(std::size_t line, const Status& error) {
+  RowReport r;
+  r.line = line;
+  r.outcome = Outcome::kRejected;
+  if (!error.details().empty()) {
+    r.field = error.details().front().field;
+    r.reason = error.details().front().message;
+  } else {
+    r.reason = error.message();
+  }
+  return r;
+}
+
+// Region lookups repeat for every row of a grid: kept for the length of one import.
+class RegionCache {
+ public:
+  explicit RegionCache(store::Session& s) : s_(s) {}
+  Result<std::optional<RegionRef>> Get(const std::string& code) {
+    if (auto it = cache_.find(code); it != cache_.end()) {
+      return it->second;
+    }
+    CORDON_ASSIGN_OR_RETURN(auto region, Region(s_, code));
+    cache_.emplace(code, region);
+    return region;
+  }
+
+ private:
+  store::Session& s_;
+  std::map<std::string, std::optional<RegionRef>> cache_;
+};
+
+}  // namespace
+
+LeadService::LeadService(store::Database& db, auth::AuditLog& audit, const base::Clock& clock,
+                         base::UtcOffset offset, std::int64_t check_within_seconds)
+    : db_(db),
+      audit_(audit),
+      clock_(clock),
+      offset_(offset),
+      check_within_seconds_(check_within_seconds) {}
+
+std::int64_t LeadService::Now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+}
+
+Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string_view source,
+                                         std::string_view file_name, std::string_view bytes) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kLeadsImport));
+  if (!IsSource(source)) {
+    return FieldInvalid("source",
+                        "线索来源应为 assist_notice、data_push、self_report、"
+                        "door_to_door、checkpoint 或 tip_off (unknown source)");
+  }
+  ImportReport report;
+  report.source = std::string(source);
+  report.file_name = file_name.empty() ? "leads.csv" : std::string(file_name);
+  if (!base::IsValidUtf8(report.file_name) || base::CodePoints(report.file_name) > 200) {
+    return FieldInvalid("file_name", "文件名无效或过长 (file name invalid or too long)");
+  }
+  const std::string file_hash = auth::Sha256Hex(std::string(source) + "\n" + std::string(bytes));
+
+  std::optional<StoredImport> earlier;
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
+    CORDON_ASSIGN_OR_RETURN(earlier, FindImport(s, file_hash));
+    return Status::Ok();
+  }));
+  auto answer_earlier = [&](const StoredImport& stored) {
+    ImportReport r = ReportFromJson(nlohmann::json::parse(stored.report_json));
+    r.import_id = stored.id;
+    r.already_imported = true;
+    return r;
+  };
+  if (earlier) {
+    return answer_earlier(*earlier);
+  }
+
+  CORDON_ASSIGN_OR_RETURN(base::CsvDocument doc, base::ParseCsv(bytes, kMaxRows));
+  CORDON_ASSIGN_OR_RETURN(Columns columns, FindColumns(doc.header));
+  const auto now_point = clock_.Now();
+  const std::int64_t now = Now();
+
+  // Validation needs no database: every row is read before the transaction starts.
+  std::vector<Result<LeadRow>> rows;
+  rows.reserve(doc.rows.size());
+  for (const auto& row : doc.rows) {
+    rows.push_back(ReadRow(row, doc.header, columns, now_point, offset_));
+  }
+
+  Status written = db_.Write([&](store::Session& s) -> Status {
+    // Another import of the same bytes may have committed since the check above.
+    CORDON_ASSIGN_OR_RETURN(earlier, FindImport(s, file_hash));
+    if (earlier) {
+      return Status::Ok();
+    }
+    RegionCache regions(s);
+    CORDON_ASSIGN_OR_RETURN(auto importer_region, regions.Get(who.user.region_code));
+    if (!importer_region) {
+      return PermissionDenied("当前用户没有管辖区域 (your account has no jurisdiction)");
+    }
+    CORDON_ASSIGN_OR_RETURN(report.import_id,
+                            InsertImport(s, file_hash, report, who.user.username, now));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::size_t line = doc.rows[i].line;
+      if (!rows[i].has_value()) {
+        report.rows.push_back(Rejected(line, rows[i].error()));
+        continue;
+      }
+      const LeadRow& row = *rows[i];
+      RowReport r;
+      r.line = line;
+      const std::string key = RowKey(source, row);
+      CORDON_ASSIGN_OR_RETURN(bool known, LeadExists(s, key));
+
+      // Who is it? By ID number; else by name and phone, which must name exactly one file.
+      std::optional<PersonRef> person;
+      if (!row.id_number.empty()) {
+        CORDON_ASSIGN_OR_RETURN(person, PersonByIdNumber(s, row.id_number));
+      } else {
+        CORDON_ASSIGN_OR_RETURN(auto same_phone, PeopleByPhone(s, row.phone));
+        std::vector<PersonRef> same;
+        for (auto& p : same_phone) {
+          if (p.name == row.name) {
+            same.push_back(std::move(p));
+          }
+        }
+        if (same.size() > 1) {
+          report.rows.push_back(Rejected(
+              line,
+              FieldInvalid("id_number", "有 " + std::to_string(same.size()) +
+                                            " 份姓名和手机号相同的档案，请补充身份证号 (several "
+                                            "files share this name and phone: add the ID)")));
+          continue;
+        }
+        if (same.empty()) {
+          report.rows.push_back(
+              Rejected(line, FieldInvalid("id_number",
+                                          "未找到姓名和手机号相符的人员档案，请补充身份证号 "
+                                          "(no file with this name and phone: add the ID)")));
+          continue;
+        }
+        person = std::move(same.front());
+      }
+      if (known) {
+        r.outcome = Outcome::kMerged;
+        r.reason = "同一线索已导入过，未重复登记 (this lead was imported before)";
+        r.person_id = person ? person->id : 0;
+        if (person) {
+          CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, person->id));
+          r.task_id = open ? open->id : 0;
+        }
+        report.rows.push_back(std::move(r));
+        continue;
+      }
+
+      // A new person is placed in the grid of their building, if one is on file.
+      std::optional<RegionRef> region;
+      bool unrouted = false;
+      if (!person) {
+        if (row.name.empty()) {
+          report.rows.push_back(
+              Rejected(line, FieldInvalid("name",
+                                          "身份证号不在档案中，新建档案需要姓名 (a new person "
+                                          "file needs a name)")));
+          continue;
+        }
+        if (std::string building = BuildingOf(row.address); !building.empty()) {
+          CORDON_ASSIGN_OR_RETURN(auto grid, GridOfBuilding(s, building));
+          if (grid) {
+            CORDON_ASSIGN_OR_RETURN(region, regions.Get(*grid));
+          }
+        }
+        if (!region) {
+          region = importer_region;
+          unrouted = true;
+        }
+        CORDON_ASSIGN_OR_RETURN(std::int64_t id, InsertPerson(s, row, *region, now));
+        person = PersonRef{id, row.name, region->code, region->path};
+        r.reason = unrouted ? "新建档案；住址未匹配到网格，进入待分配 (new file; address matched "
+                              "no grid: waiting to be assigned)"
+                            : "新建档案 (new person file)";
+      } else if (!person->region_code.empty()) {
+        CORDON_ASSIGN_OR_RETURN(region, regions.Get(person->region_code));
+      }
+      if (!region) {
+        region = importer_region;
+        unrouted = true;
+      }
+      r.person_id = person->id;
+
+      CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, person->id));
+      if (open) {
+        r.outcome = Outcome::kMerged;
+        r.task_id = open->id;
+        r.reason = "并入该人员已有的排查任务 (joined the person's open task)";
+        if (CategoryRank(row.category) > CategoryRank(open->category)) {
+          CORDON_RETURN_IF_ERROR(RaiseCategory(s, open->id, row.category));
+        }
+      } else {
+        r.outcome = Outcome::kAccepted;
+        CORDON_ASSIGN_OR_RETURN(r.task_id, InsertTask(s, person->id, row.category, *region,
+                                                      unrouted, now, now + check_within_seconds_));
+      }
+      nlohmann::json notes = nlohmann::json::object();
+      for (const auto& [k, v] : row.notes) {
+        notes[k] = v;
+      }
+      CORDON_RETURN_IF_ERROR(InsertLead(s, key, report.source, report.import_id, row, person->id,
+                                        r.task_id, notes.dump(), now));
+      report.rows.push_back(std::move(r));
+    }
+    for (const auto& r : report.rows) {
+      (r.outcome == Outcome::kAccepted ? report.accepted
+       : r.outcome == Outcome::kMerged ? report.merged
+                                       : report.rejected)++;
+    }
+    CORDON_RETURN_IF_ERROR(
+        SaveImportReport(s, report.import_id, report, ReportJson(report).dump()));
+    return audit_.Append(s, who,
+                         {"leads.import", "lead_import", std::to_string(report.import_id), "ok", "",
+                          "accepted=" + std::to_string(report.accepted) +
+                              ",merged=" + std::to_string(report.merged) +
+                              ",rejected=" + std::to_string(report.rejected)});
+  });
+  CORDON_RETURN_IF_ERROR(written);
+  if (earlier) {
+    return answer_earlier(*earlier);
+  }
+  return report;
+}
+
+Result<ImportReport> LeadService::Report(const auth::Principal& who, std::int64_t import_id) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kLeadsImport));
+  std::optional<StoredImport> stored;
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
+    CORDON_ASSIGN_OR_RETURN(stored, ImportById(s, import_id));
+    return Status::Ok();
+  }));
+  if (!stored) {
+    return NotFound("导入记录不存在 (no such import)");
+  }
+  ImportReport r = ReportFromJson(nlohmann::json::parse(stored->report_json));
+  r.import_id = stored->id;
+  return r;
+}
+
+Result<std::vector<Task>> LeadService::Tasks(const auth::Principal& who, const TaskQuery& q,
+                                             TaskCounts* counts) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kTasksRead));
+  if (q.status != "open" && q.status != "checked" && q.status != "all") {
+    return FieldInvalid("status", "应为 open、checked 或 all (open, checked or all)");
+  }
+  if (!q.region.empty() && !auth::IsRegionCode(q.region)) {
+    return FieldInvalid("region", "区划代码应为 6-30 位数字 (a region code is 6 to 30 digits)");
+  }
+  auth::PathRange scope = auth::SubtreeRange(who.region_path);
+  std::vector<Task> tasks;
+  bool visible = true;
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
+    if (!q.region.empty()) {
+      CORDON_ASSIGN_OR_RETURN(auto region, Region(s, q.region));
+      if (!region || !auth::InSubtree(region->path, who.region_path)) {
+        visible = false;
+        return Status::Ok();
+      }
+      scope = auth::SubtreeRange(region->path);
+    }
+    CORDON_ASSIGN_OR_RETURN(tasks, ListTasks(s, scope, q));
+    if (counts != nullptr) {
+      CORDON_ASSIGN_OR_RETURN(*counts, CountTasks(s, scope, Now()));
+    }
+    return Status::Ok();
+  }));
+  if (!visible) {
+    CORDON_RETURN_IF_ERROR(
+        audit_.Record(who, {"authz_denied", "region", q.region, "denied", "", ""}));
+    return NotFound("区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
+  }
+  std::string ids;
+  for (const auto& t : tasks) {
+    ids += (ids.empty() ? "" : ",") + std::to_string(t.person_id);
+  }
+  CORDON_RETURN_IF_ERROR(audit_.Record(who, {"tasks.list", "person", ids, "ok", "", ""}));
+  return tasks;
+}
+
+Result<Task> LeadService::Check(const auth::Principal& who, std::int64_t task_id,
+                                std::string_view method, std::string_view note) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kTasksCheck));
+  if (method != "visit" && method != "call") {
+    return FieldInvalid("method", "核查方式应为 visit（上门）或 call（电话）(visit or call)");
+  }
+  if (!base::IsValidUtf8(note) || base::CodePoints(note) > 500) {
+    return FieldInvalid("note", "备注无效或超过 500 字 (note invalid or over 500 characters)");
+  }
+  const auth::PathRange scope = auth::SubtreeRange(who.region_path);
+  std::optional<Task> task;
+  CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(auto found, TaskInScope(s, task_id, scope));
+    if (!found) {
+      return NotFound("任务不存在或不在管辖范围内 (no such task in your jurisdiction)");
+    }
+    CORDON_ASSIGN_OR_RETURN(
+        bool changed,
+        MarkChecked(s, task_id, who.user.username, std::string(method), std::string(note), Now()));
+    if (!changed) {
+      return FailedPrecondition("该任务已核查 (this task has already been checked)");
+    }
+    CORDON_RETURN_IF_ERROR(audit_.Append(
+        s, who, {"tasks.check", "task", std::to_string(task_id), "ok", "", std::string(method)}));
+    CORDON_ASSIGN_OR_RETURN(task, TaskInScope(s, task_id, scope));
+    return Status::Ok();
+  }));
+  return *task;
+}
+
+}  // namespace cordon::leads

@@ -1,0 +1,56 @@
+// Use cases of lead intake: import a list, see and check the tasks it made.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "auth/audit_log.h"
+#include "auth/model.h"
+#include "base/local_time.h"
+#include "leads/model.h"
+#include "store/database.h"
+
+namespace cordon::leads {
+
+class LeadService {
+ public:
+  // `check_within_seconds`: how long a grid has to visit or call (default 24 h, issue #3).
+  LeadService(store::Database& db, auth::AuditLog& audit, const base::Clock& clock,
+              base::UtcOffset offset, std::int64_t check_within_seconds = 24 * 3600);
+
+  // Imports a CSV list of leads from `source` in one transaction: every valid row becomes a lead
+  // matched to a person file (by ID number, else by name and phone; a new file when the ID is
+  // unknown), and joins that person's open task or opens one, routed to the person's grid (by
+  // the building of the address for a new person; else the importer's own region, flagged
+  // unrouted). Rejected rows change nothing and are reported with the field and the reason.
+  // The same bytes imported again change nothing and return the first report, marked
+  // already_imported; a row already imported from another file is reported merged.
+  // Errors (nothing written): kPermissionDenied; kInvalidArgument for an unknown source, a file
+  // that is not readable CSV (line named) or lacks the identifying columns; kResourceExhausted
+  // over 200,000 rows.
+  Result<ImportReport> Import(const auth::Principal& who, std::string_view source,
+                              std::string_view file_name, std::string_view bytes);
+  // A stored report. Errors: kNotFound.
+  Result<ImportReport> Report(const auth::Principal& who, std::int64_t import_id);
+
+  // The work list inside the caller's jurisdiction (or `q.region` inside it), keyset-paged by
+  // task id, with the counts of open, overdue and unrouted tasks there. Audited as a read.
+  Result<std::vector<Task>> Tasks(const auth::Principal& who, const TaskQuery& q,
+                                  TaskCounts* counts);
+  // Records that the task's person was visited or called. Errors: kNotFound outside the
+  // jurisdiction; kFailedPrecondition when already checked; kInvalidArgument for the method.
+  Result<Task> Check(const auth::Principal& who, std::int64_t task_id, std::string_view method,
+                     std::string_view note);
+
+  std::int64_t Now() const;
+  base::UtcOffset offset() const { return offset_; }
+
+ private:
+  store::Database& db_;
+  auth::AuditLog& audit_;
+  const base::Clock& clock_;
+  base::UtcOffset offset_;
+  std::int64_t check_within_seconds_;
+};
+
+}  // namespace cordon::leads
