@@ -5,6 +5,12 @@ export const ROLES = ['admin', 'commander', 'epidemiologist', 'site_manager', 'g
 const PAGE_ROLES = {
   dashboard: ROLES,
   people: ['admin', 'commander', 'epidemiologist', 'site_manager', 'grid_worker', 'testing', 'inspector'],
+  // 排查任务: grid workers check their own grids' tasks (the server scopes the list); command and
+  // the tracing teams follow them across the jurisdiction.
+  tasks: ['admin', 'commander', 'epidemiologist', 'grid_worker'],
+  // 线索导入: the command centre and the tracing teams receive the lists (协查通报, 大数据推送, …).
+  // There is no street or community staff role yet; community cadres work as grid_worker.
+  leadsImport: ['admin', 'commander', 'epidemiologist'],
   audit: ['admin', 'auditor'],
 }
 
@@ -13,10 +19,21 @@ export function canSee(page, role) {
   return !roles || roles.includes(role)
 }
 
-// Where a role lands after signing in. A grid worker's 今日任务 is not built yet, so the
-// person files are their working page; command roles land on the dashboard.
+// Actions inside a page that not every role who sees the page may take (the command centre reads
+// the task lists; those who go to the door or call record the check).
+const ACTION_ROLES = {
+  checkTask: ['admin', 'epidemiologist', 'grid_worker'],
+}
+
+export function canDo(action, role) {
+  const roles = ACTION_ROLES[action]
+  return !!roles && roles.includes(role)
+}
+
+// Where a role lands after signing in. A grid worker lands on the 排查任务 work list (the part
+// of 今日任务 built so far); command roles land on the dashboard.
 export function homeFor(role) {
-  if (role === 'grid_worker') return { name: 'people' }
+  if (role === 'grid_worker') return { name: 'tasks' }
   if (role === 'auditor') return { name: 'audit' }
   return { name: 'dashboard' }
 }

@@ -10,9 +10,10 @@ export const MENU = [
     key: 'risk', icon: Warning,
     children: [
       { key: 'leads' },
+      { key: 'checkTasks', route: 'tasks' },
       { key: 'people', route: 'people' },
       { key: 'duplicates' },
-      { key: 'import' },
+      { key: 'import', route: 'leadsImport' },
     ],
   },
   {

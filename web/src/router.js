@@ -11,6 +11,8 @@ const routes = [
       { path: '', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { page: 'dashboard', title: 'menu.dashboard', menu: 'dashboard', dark: true } },
       { path: 'people', name: 'people', component: () => import('./views/PeopleView.vue'), meta: { page: 'people', title: 'menu.people', menu: 'people' } },
       { path: 'people/:id', name: 'person', component: () => import('./views/PersonView.vue'), meta: { page: 'people', title: 'person.title', menu: 'people' } },
+      { path: 'tasks', name: 'tasks', component: () => import('./views/leads/TasksView.vue'), meta: { page: 'tasks', title: 'tasks.title', menu: 'checkTasks' } },
+      { path: 'leads/import', name: 'leadsImport', component: () => import('./views/leads/ImportView.vue'), meta: { page: 'leadsImport', title: 'leads.title', menu: 'import' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
     ],
   },
