@@ -122,6 +122,8 @@ class Server {
 // Helpers for handlers.
 Response JsonResponse(int status, std::string body);
 Response NoContent();
+// An error raised by the transport or the router (404, 405, 413, ...) in the usual error shape.
+Response TransportError(int http_status);
 // Marks a response as carrying personal data: never cached (security.md B4).
 Response& Personal(Response& response);
 
