@@ -55,6 +55,20 @@ class RegionCache {
   std::map<std::string, std::optional<RegionRef>> cache_;
 };
 
+// A stored report as `who` may see it: the person and task ids only when the import was made
+// inside their jurisdiction (the same file sent by two districts is one import).
+ImportReport ReadStored(const StoredImport& stored, const auth::Principal& who) {
+  ImportReport r = ReportFromJson(nlohmann::json::parse(stored.report_json));
+  r.import_id = stored.id;
+  if (!auth::InSubtree(stored.region_path, who.region_path)) {
+    for (auto& row : r.rows) {
+      row.person_id = 0;
+      row.task_id = 0;
+    }
+  }
+  return r;
+}
+
 }  // namespace
 
 LeadService::LeadService(store::Database& db, auth::AuditLog& audit, const base::Clock& clock,
@@ -91,8 +105,7 @@ Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string
     return Status::Ok();
   }));
   auto answer_earlier = [&](const StoredImport& stored) {
-    ImportReport r = ReportFromJson(nlohmann::json::parse(stored.report_json));
-    r.import_id = stored.id;
+    ImportReport r = ReadStored(stored, who);
     r.already_imported = true;
     return r;
   };
@@ -123,8 +136,8 @@ Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string
     if (!importer_region) {
       return PermissionDenied("当前用户没有管辖区域 (your account has no jurisdiction)");
     }
-    CORDON_ASSIGN_OR_RETURN(report.import_id,
-                            InsertImport(s, file_hash, report, who.user.username, now));
+    CORDON_ASSIGN_OR_RETURN(report.import_id, InsertImport(s, file_hash, report, who.user.username,
+                                                           who.region_path, now));
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const std::size_t line = doc.rows[i].line;
       if (!rows[i].has_value()) {
@@ -169,8 +182,9 @@ Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string
       if (known) {
         r.outcome = Outcome::kMerged;
         r.reason = "同一线索已导入过，未重复登记 (this lead was imported before)";
-        r.person_id = person ? person->id : 0;
-        if (person) {
+        // The ids only for people inside the importer's jurisdiction, as below.
+        if (person && auth::InSubtree(person->region_path, who.region_path)) {
+          r.person_id = person->id;
           CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, person->id));
           r.task_id = open ? open->id : 0;
         }
@@ -232,6 +246,13 @@ Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string
       }
       CORDON_RETURN_IF_ERROR(InsertLead(s, key, report.source, report.import_id, row, person->id,
                                         r.task_id, notes.dump(), now));
+      if (!auth::InSubtree(region->path, who.region_path)) {
+        // A 协查 list names people who live elsewhere: their task goes to their own grid, and
+        // the importer learns no more than that.
+        r.person_id = 0;
+        r.task_id = 0;
+        r.reason = "已移交属地网格核查 (handed to the grid where the person lives)";
+      }
       report.rows.push_back(std::move(r));
     }
     for (const auto& r : report.rows) {
@@ -261,12 +282,10 @@ Result<ImportReport> LeadService::Report(const auth::Principal& who, std::int64_
     CORDON_ASSIGN_OR_RETURN(stored, ImportById(s, import_id));
     return Status::Ok();
   }));
-  if (!stored) {
-    return NotFound("导入记录不存在 (no such import)");
+  if (!stored || !auth::InSubtree(stored->region_path, who.region_path)) {
+    return NotFound("导入记录不存在或不在管辖范围内 (no such import in your jurisdiction)");
   }
-  ImportReport r = ReportFromJson(nlohmann::json::parse(stored->report_json));
-  r.import_id = stored->id;
-  return r;
+  return ReadStored(*stored, who);
 }
 
 Result<std::vector<Task>> LeadService::Tasks(const auth::Principal& who, const TaskQuery& q,

@@ -13,6 +13,18 @@ Result<std::int64_t> Returning(store::Session& s, std::string_view sql,
   return id;
 }
 
+Result<std::optional<StoredImport>> OneImport(store::Session& s, std::string_view where,
+                                              const store::Value& key) {
+  std::optional<StoredImport> out;
+  CORDON_RETURN_IF_ERROR(
+      s.Query("SELECT id, report, region_path FROM lead_imports WHERE " + std::string(where), {key},
+              [&](const store::Row& row) {
+                out = StoredImport{row.Int(0), row.Text(1), row.Text(2)};
+                return Status::Ok();
+              }));
+  return out;
+}
+
 store::Value NullIfZero(std::int64_t v) { return v == 0 ? store::Value{} : store::Value{v}; }
 
 constexpr std::string_view kTaskColumns =
@@ -57,33 +69,21 @@ Status FillSources(store::Session& s, std::vector<Task>& tasks) {
 }  // namespace
 
 Result<std::optional<StoredImport>> FindImport(store::Session& s, const std::string& file_hash) {
-  std::optional<StoredImport> out;
-  CORDON_RETURN_IF_ERROR(s.Query("SELECT id, report FROM lead_imports WHERE file_hash = ?",
-                                 {file_hash}, [&](const store::Row& row) {
-                                   out = StoredImport{row.Int(0), row.Text(1)};
-                                   return Status::Ok();
-                                 }));
-  return out;
+  return OneImport(s, "file_hash = ?", file_hash);
 }
 
 Result<std::optional<StoredImport>> ImportById(store::Session& s, std::int64_t id) {
-  std::optional<StoredImport> out;
-  CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT id, report FROM lead_imports WHERE id = ?", {id}, [&](const store::Row& row) {
-        out = StoredImport{row.Int(0), row.Text(1)};
-        return Status::Ok();
-      }));
-  return out;
+  return OneImport(s, "id = ?", id);
 }
 
 Result<std::int64_t> InsertImport(store::Session& s, const std::string& file_hash,
                                   const ImportReport& report, const std::string& actor,
-                                  std::int64_t now) {
+                                  const std::string& region_path, std::int64_t now) {
   return Returning(s,
-                   "INSERT INTO lead_imports (file_hash, file_name, source, actor, created_at, "
-                   "accepted, merged, rejected, report) VALUES (?, ?, ?, ?, ?, 0, 0, 0, '') "
-                   "RETURNING id",
-                   {file_hash, report.file_name, report.source, actor, now});
+                   "INSERT INTO lead_imports (file_hash, file_name, source, actor, region_path, "
+                   "created_at, accepted, merged, rejected, report) "
+                   "VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, '') RETURNING id",
+                   {file_hash, report.file_name, report.source, actor, region_path, now});
 }
 
 Status SaveImportReport(store::Session& s, std::int64_t id, const ImportReport& report,

@@ -14,12 +14,13 @@ namespace cordon::leads {
 struct StoredImport {
   std::int64_t id = 0;
   std::string report_json;
+  std::string region_path;  // the importer's jurisdiction
 };
 Result<std::optional<StoredImport>> FindImport(store::Session& s, const std::string& file_hash);
 Result<std::optional<StoredImport>> ImportById(store::Session& s, std::int64_t id);
 Result<std::int64_t> InsertImport(store::Session& s, const std::string& file_hash,
                                   const ImportReport& report, const std::string& actor,
-                                  std::int64_t now);
+                                  const std::string& region_path, std::int64_t now);
 Status SaveImportReport(store::Session& s, std::int64_t id, const ImportReport& report,
                         const std::string& report_json);
 

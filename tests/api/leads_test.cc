@@ -170,6 +170,41 @@ TEST_F(LeadsApiTest, GridWorkerChecksOnlyTasksInTheirGridsAndCannotImport) {
   EXPECT_EQ(outside->status, 404);
 }
 
+TEST_F(LeadsApiTest, AnImporterLearnsNothingOfPeopleOutsideTheirJurisdiction) {
+  json a = Reveal(mine_);
+  json b = Reveal(other_);
+  server_.AddUser("epi_mine", "epidemiologist", grid_);
+  server_.AddUser("epi_other", "epidemiologist", other_["region"]);
+  server_.AddUser("g2", "grid_worker", other_["region"]);
+  std::string epi = server_.Login("epi_mine");
+  std::string csv = "身份证号,人员类别\n" + a["id_number"].get<std::string>() + ",密接\n" +
+                    b["id_number"].get<std::string>() + ",密接\n";
+  int status = 0;
+  json report = Import(csv, epi, &status);
+  ASSERT_EQ(status, 200) << report.dump();
+  EXPECT_EQ(report["accepted"], 2);
+  EXPECT_EQ(report["rows"][0]["person_id"], mine_["id"]);
+  EXPECT_TRUE(report["rows"][1]["person_id"].is_null()) << report.dump();
+  EXPECT_TRUE(report["rows"][1]["task_id"].is_null());
+  EXPECT_NE(report["rows"][1]["reason"].get<std::string>().find("移交"), std::string::npos);
+  // The task is there for the grid where the person lives.
+  json theirs = Tasks(server_.Login("g2"));
+  ASSERT_EQ(theirs["items"].size(), 1u);
+  EXPECT_EQ(theirs["items"][0]["person"]["id"], other_["id"]);
+  // The other grid's epidemiologist neither reads this import's report nor gets its ids by
+  // sending the same file.
+  std::string other_epi = server_.Login("epi_other");
+  auto file = server_.Client().Get("/api/v1/leads/imports/" +
+                                       std::to_string(report["import_id"].get<std::int64_t>()) +
+                                       "/report.csv",
+                                   Bearer(other_epi));
+  EXPECT_EQ(file->status, 404);
+  json same = Import(csv, other_epi, &status);
+  ASSERT_EQ(status, 200);
+  EXPECT_TRUE(same["already_imported"]);
+  EXPECT_TRUE(same["rows"][0]["person_id"].is_null());
+}
+
 TEST_F(LeadsApiTest, AFileThatCannotBeReadChangesNothingAndSaysWhy) {
   int status = 0;
   json no_columns = Import("姓名,备注\n张三,x\n", admin_, &status);

@@ -6,6 +6,7 @@ CREATE TABLE lead_imports (
   file_name TEXT NOT NULL,
   source TEXT NOT NULL,
   actor TEXT NOT NULL,
+  region_path TEXT NOT NULL,  -- the importer's jurisdiction: who may read the report
   created_at INTEGER NOT NULL,
   accepted INTEGER NOT NULL,
   merged INTEGER NOT NULL,
