@@ -11,152 +11,17 @@
 
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
-import { createRequire } from 'node:module'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const here = path.dirname(fileURLToPath(import.meta.url))
-const repo = path.resolve(here, '..', '..')
-const webRequire = createRequire(path.join(repo, 'web', 'package.json'))
-const { chromium } = webRequire('playwright-core')
-
-const BINARY = process.env.CORDON_BINARY || path.join(repo, 'build', 'cordon')
-const WEB_DIR = process.env.CORDON_WEB_DIR || path.join(repo, 'web', 'dist')
-const SHOTS = process.env.CORDON_SCREENSHOTS || path.join(repo, 'build', 'screenshots')
-const CHROMIUM = process.env.CORDON_CHROMIUM || '/usr/bin/chromium'
+import { CordonE2E, DESKTOP, PHONE, log, shot, runCli, webRequire } from './harness.mjs'
 
 const GRID_USER = 'grid_leads_e2e'
 const GRID_PASSWORD = 'Passw0rd-grid-2'
 const REASON = '线索导入核对身份（e2e）'
-const DESKTOP = { width: 1366, height: 900 }
-const PHONE = { width: 390, height: 844 }
 
-let dataDir = null
-let server = null
-let serverLog = ''
+const e2e = new CordonE2E('leads_import', { contextOptions: { acceptDownloads: true } })
 let baseURL = ''
-let browser = null
 let adminPassword = ''
 let target = null // { id, name (full), idNumber (full), maskedId, region }
 let admin = null // { context, page } of the administrator at 1366×900
-const pageErrors = []
-
-function log(...a) { console.log('[e2e]', ...a) }
-
-// Screenshots after the loading masks and dialogs have faded out.
-async function settled(page) {
-  await page.mouse.move(1, 1) // no hover colours in the pictures
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask') &&
-    ![...document.querySelectorAll('.el-overlay')].some((o) => getComputedStyle(o).display !== 'none'))
-  await page.waitForTimeout(150)
-}
-
-async function shot(page, name) {
-  await settled(page)
-  const file = path.join(SHOTS, name)
-  await page.screenshot({ path: file, fullPage: false })
-  log('screenshot', file)
-}
-
-function runCli(args, input) {
-  const r = spawnSync(BINARY, args, { input, encoding: 'utf8', timeout: 180_000 })
-  if (r.error) throw r.error
-  if (r.status !== 0) {
-    throw new Error(`cordon ${args.join(' ')} exited ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`)
-  }
-  return r.stdout + '\n' + r.stderr
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(BINARY, ['serve', '--data', dataDir, '--port', '0', '--web', WEB_DIR], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const timer = setTimeout(() => reject(new Error('server did not print "listening on" within 60 s\n' + serverLog)), 60_000)
-    let buf = ''
-    server.stdout.setEncoding('utf8')
-    server.stderr.setEncoding('utf8')
-    server.stdout.on('data', (chunk) => {
-      serverLog += chunk
-      buf += chunk
-      const m = /listening on (http:\/\/[^\s]+)/.exec(buf)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1].replace(/\/+$/, ''))
-      }
-    })
-    server.stderr.on('data', (chunk) => { serverLog += chunk })
-    server.on('exit', (code, sig) => {
-      clearTimeout(timer)
-      reject(new Error(`server exited early (${code ?? sig})\n${serverLog}`))
-    })
-  })
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return
-  const exited = new Promise((r) => server.once('exit', r))
-  server.kill('SIGTERM')
-  const killed = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))])
-  if (!killed) {
-    server.kill('SIGKILL')
-    await exited
-  }
-}
-
-// A tiny API client for set-up, with its own cookie jar.
-async function apiLogin(username, password) {
-  const res = await fetch(baseURL + '/api/v1/session', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  })
-  assert.equal(res.status, 200, `login ${username}: HTTP ${res.status} ${await res.clone().text()}`)
-  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
-  assert.ok(cookies, 'the login answer sets a session cookie')
-  return cookies
-}
-
-async function apiGet(cookie, p) {
-  const res = await fetch(baseURL + p, { headers: { Cookie: cookie, Accept: 'application/json' } })
-  const text = await res.text()
-  assert.equal(res.status, 200, `GET ${p}: HTTP ${res.status} ${text}`)
-  return JSON.parse(text)
-}
-
-async function apiPost(cookie, p, body) {
-  const res = await fetch(baseURL + p, {
-    method: 'POST',
-    headers: { Cookie: cookie, Accept: 'application/json', 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  const text = await res.text()
-  assert.equal(res.status, 200, `POST ${p}: HTTP ${res.status} ${text}`)
-  return JSON.parse(text)
-}
-
-async function newPage(viewport, extra = {}) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true, ...extra })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20_000)
-  page.on('pageerror', (e) => pageErrors.push(String(e && e.stack ? e.stack : e)))
-  page.on('console', (m) => {
-    // The login page asks GET /session first and expects a 401 there: not worth a line.
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) log('console error:', m.text())
-  })
-  return { context, page }
-}
-
-async function loginThroughPage(page, username, password) {
-  await page.goto(baseURL + '/login')
-  await page.locator('input[name="username"]').fill(username)
-  await page.locator('input[name="password"]').fill(password)
-  await page.locator('[data-test="login-submit"]').click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
 
 // A resident ID number with a wrong check digit (GB 11643: exactly one digit is right).
 function wrongCheckDigit(id) {
@@ -191,31 +56,23 @@ describe('leads: import a list, dedup into one task, check it', () => {
   let fileA = null // the 协查通报 CSV: a new lead, its duplicate, a bad ID number
 
   before(async () => {
-    assert.ok(fs.existsSync(BINARY), `no server binary at ${BINARY}`)
-    assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `no built UI at ${WEB_DIR} (cd web && npm run build)`)
-    fs.mkdirSync(SHOTS, { recursive: true })
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-e2e-'))
+    // 1. A small city, generated without serving, then served (see harness.mjs).
+    const city = await e2e.start({ population: 3000, seed: 7 })
+    baseURL = city.baseURL
+    adminPassword = city.adminPassword
 
-    // 1. A small city, generated without serving.
-    const out = runCli(['demo', '--data', dataDir, '--population', '3000', '--seed', '7', '--generate-only'])
-    const m = /admin password:\s*(\S+)/.exec(out)
-    assert.ok(m, 'demo prints "admin password: …"\n' + out)
-    adminPassword = m[1]
-
-    // 2. Serve it; take one resident and their whole ID number (revealed with a reason); add a
-    //    grid worker in their grid.
-    baseURL = await startServer()
-    log('server at', baseURL)
-    const cookie = await apiLogin('admin', adminPassword)
-    const list = await apiGet(cookie, '/api/v1/people?limit=1')
+    // 2. Take one resident and their whole ID number (revealed with a reason); add a grid worker
+    //    in their grid.
+    const cookie = await e2e.apiLogin('admin', adminPassword)
+    const list = await e2e.apiGet(cookie, '/api/v1/people?limit=1')
     assert.ok(Array.isArray(list.items) && list.items.length === 1, 'GET /people?limit=1 gives one person')
     const row = list.items[0]
-    const full = await apiGet(cookie, '/api/v1/people/' + row.id)
-    const revealed = await apiPost(cookie, '/api/v1/people/' + row.id + '/reveal', { fields: ['id_number'], reason: REASON })
+    const full = await e2e.apiGet(cookie, '/api/v1/people/' + row.id)
+    const revealed = await e2e.apiPost(cookie, '/api/v1/people/' + row.id + '/reveal', { fields: ['id_number'], reason: REASON })
     target = { id: row.id, name: full.name, idNumber: revealed.id_number, maskedId: row.id_number, region: row.region }
     log('target person', target.id, 'in grid', target.region)
     assert.match(target.idNumber, /^\d{17}[\dX]$/, 'the reveal gives the whole ID number')
-    runCli(['user', 'add', '--username', GRID_USER, '--role', 'grid_worker', '--region', target.region, '--data', dataDir],
+    runCli(['user', 'add', '--username', GRID_USER, '--role', 'grid_worker', '--region', target.region, '--data', e2e.dataDir],
       GRID_PASSWORD + '\n')
 
     fileA = Buffer.from(csv([
@@ -225,24 +82,15 @@ describe('leads: import a list, dedup into one task, check it', () => {
       ['张测试', wrongCheckDigit(target.idNumber), '次密接', '2022-04-30 10:05', '上海市', ''],
     ]), 'utf8')
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
-    admin = await newPage(DESKTOP)
+    await e2e.launchBrowser()
+    admin = await e2e.newPage(DESKTOP)
   })
 
-  after(async () => {
-    try { if (browser) await browser.close() } catch (e) { log('browser close:', e.message) }
-    try { await stopServer() } catch (e) { log('server stop:', e.message) }
-    try { if (SHOTS && serverLog) fs.writeFileSync(path.join(SHOTS, 'leads_import.server.log'), serverLog) } catch { /* best effort */ }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
-  })
+  after(() => e2e.stop())
 
   it('opens 批量导入 from the 风险人员 menu as admin', async () => {
     const { page } = admin
-    await loginThroughPage(page, 'admin', adminPassword)
+    await e2e.loginThroughPage(page, 'admin', adminPassword)
     await page.locator('.app-menu [data-menu="import"]').click()
     await page.waitForURL((u) => u.pathname === '/leads/import')
     await page.getByRole('heading', { name: '线索导入' }).waitFor()
@@ -385,8 +233,8 @@ describe('leads: import a list, dedup into one task, check it', () => {
   })
 
   it('lets the grid worker check it on a phone (390×844)', async () => {
-    const { context, page } = await newPage(PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
-    await loginThroughPage(page, GRID_USER, GRID_PASSWORD)
+    const { context, page } = await e2e.newPage(PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
+    await e2e.loginThroughPage(page, GRID_USER, GRID_PASSWORD)
     await page.waitForURL((u) => u.pathname === '/tasks')
     const card = page.locator('[data-test="tasks-cards"] .t-card', { hasText: target.maskedId })
     await card.waitFor()
@@ -415,6 +263,6 @@ describe('leads: import a list, dedup into one task, check it', () => {
   })
 
   it('raised no uncaught errors in the pages', () => {
-    assert.deepEqual(pageErrors, [])
+    assert.deepEqual(e2e.pageErrors, [])
   })
 })
