@@ -7,6 +7,7 @@
 
 #include "auth/routes.h"
 #include "leads/routes.h"
+#include "measures/routes.h"
 #include "people/routes.h"
 #include "regions/routes.h"
 
@@ -42,6 +43,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       std::make_unique<people::PeopleService>(*app->db_, *app->audit_, app->clock_, app->offset_);
   app->leads_ =
       std::make_unique<leads::LeadService>(*app->db_, *app->audit_, app->clock_, app->offset_);
+  app->measures_ = std::make_unique<measures::MeasureService>(*app->db_, *app->audit_, app->clock_,
+                                                              app->offset_);
   return app;
 }
 
@@ -51,6 +54,7 @@ http::Server& App::BuildServer() {
   regions::RegisterRoutes(*server_, *regions_);
   people::RegisterRoutes(*server_, *people_);
   leads::RegisterRoutes(*server_, *leads_);
+  measures::RegisterRoutes(*server_, *measures_);
   // A small public answer for monitors and for measuring the HTTP layer alone.
   server_->Route(
       "GET", "/api/v1/version", http::Access::kPublic,

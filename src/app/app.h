@@ -11,6 +11,7 @@
 #include "base/local_time.h"
 #include "http/server.h"
 #include "leads/service.h"
+#include "measures/service.h"
 #include "people/service.h"
 #include "regions/service.h"
 #include "store/database.h"
@@ -51,6 +52,7 @@ class App {
   std::unique_ptr<regions::RegionService> regions_;
   std::unique_ptr<people::PeopleService> people_;
   std::unique_ptr<leads::LeadService> leads_;
+  std::unique_ptr<measures::MeasureService> measures_;
   std::unique_ptr<http::Server> server_;
 };
 

@@ -27,9 +27,11 @@ enum class Permission {
   kRegionsRead,
   kAuditRead,
   kUsersManage,
-  kLeadsImport,  // bring in lead files (协查通报, data pushes)
-  kTasksRead,    // see the work lists of screening tasks
-  kTasksCheck,   // record that a task's person was visited or called
+  kLeadsImport,    // bring in lead files (协查通报, data pushes)
+  kTasksRead,      // see the work lists of screening tasks
+  kTasksCheck,     // record that a task's person was visited or called
+  kMeasuresRead,   // see control measures (管控措施)
+  kMeasuresWrite,  // put people under measures, record tests, extend, release
 };
 
 struct User {

@@ -63,6 +63,12 @@ bool Can(Role role, Permission permission) {
              role == Role::kGridWorker;
     case Permission::kTasksCheck:
       return role == Role::kAdmin || role == Role::kEpidemiologist || role == Role::kGridWorker;
+    case Permission::kMeasuresRead:
+      return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist ||
+             role == Role::kGridWorker || role == Role::kSiteManager;
+    case Permission::kMeasuresWrite:
+      return role == Role::kAdmin || role == Role::kEpidemiologist || role == Role::kGridWorker ||
+             role == Role::kSiteManager;
   }
   return false;
 }

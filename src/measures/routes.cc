@@ -1,0 +1,238 @@
+#include "measures/routes.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "base/local_time.h"
+#include "base/masking.h"
+#include "http/json_input.h"
+
+namespace cordon::measures {
+namespace {
+
+using nlohmann::json;
+
+std::string Iso(std::int64_t unix_seconds, base::UtcOffset offset) {
+  return base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)),
+                         offset);
+}
+
+json MeasureJson(const Measure& m, const MeasureService& service) {
+  const auto today = service.Today();
+  json day = nullptr;
+  if (auto start = base::ParseDate(m.start_date); start.has_value() && IsCurrent(m.state)) {
+    int index = DayIndex(*start, today);
+    if (index >= 1) {
+      day = index;
+    }
+  }
+  json tests = json::array();
+  for (const auto& t : m.tests) {
+    tests.push_back(
+        {{"day", t.day},
+         {"date", t.date},
+         {"result", t.result.empty() ? json(nullptr) : json(t.result)},
+         {"recorded_at",
+          t.recorded_at == 0 ? json(nullptr) : json(Iso(t.recorded_at, service.offset()))},
+         {"recorded_by", t.recorded_by}});
+  }
+  json test_days = json::array();
+  if (auto days = RequiredTestDays(m); days.has_value()) {
+    test_days = *days;
+  }
+  json missing = json::array();
+  bool ready = false;
+  if (m.state == "active" || m.state == "extended") {
+    if (auto found = MissingForRelease(m, today); found.has_value()) {
+      missing = *found;
+      ready = found->empty();
+    }
+  }
+  json history = json::array();
+  for (const auto& e : m.history) {
+    history.push_back({{"at", Iso(e.at, service.offset())},
+                       {"by", e.actor},
+                       {"action", e.action},
+                       {"from", e.from_state},
+                       {"to", e.to_state},
+                       {"reason", e.reason}});
+  }
+  return {{"id", m.id},
+          {"person",
+           {{"id", m.person_id},
+            {"name", base::MaskName(m.person_name)},
+            {"id_number", base::MaskIdNumber(m.person_id_number)}}},
+          {"region", {{"code", m.region_code}, {"name", m.region_name}}},
+          {"category", m.category},
+          {"measure", m.measure},
+          {"state", m.state},
+          {"place", m.place},
+          {"start_date", m.start_date},
+          {"end_date", m.end_date.empty() ? json(nullptr) : json(m.end_date)},
+          {"day", day},
+          {"days", m.days},
+          {"extended_days", m.extended_days},
+          {"followups_per_day", m.followups_per_day},
+          {"test_days", test_days},
+          {"tests", tests},
+          {"missing", missing},
+          {"release_ready", ready},
+          {"profile_version", m.profile_version},
+          {"step", m.step},
+          {"previous_id", m.previous_id == 0 ? json(nullptr) : json(m.previous_id)},
+          {"history", history}};
+}
+
+Result<std::int64_t> PositiveId(const std::string& text, const char* what) {
+  std::int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
+    return NotFound(std::string(what) + "不存在 (not found)");
+  }
+  return id;
+}
+
+Result<std::int64_t> IntParam(const std::string& text, const char* field, std::int64_t fallback,
+                              std::int64_t min, std::int64_t max) {
+  if (text.empty()) {
+    return fallback;
+  }
+  std::int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || ptr != text.data() + text.size() || n < min || n > max) {
+    return FieldInvalid(field, "应为 " + std::to_string(min) + "-" + std::to_string(max) +
+                                   " 之间的整数 (an integer in range)");
+  }
+  return n;
+}
+
+http::Response Answer(int status, const json& body) {
+  http::Response res = http::JsonResponse(status, body.dump());
+  return http::Personal(res);
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Server& server, MeasureService& measures) {
+  using http::Access;
+  server.Route("GET", "/api/v1/profiles/current", Access::kAuthenticated,
+               [&measures](http::Context& ctx) -> Result<http::Response> {
+                 CORDON_ASSIGN_OR_RETURN(Profile p, measures.CurrentProfile(*ctx.principal));
+                 json plans = json::array();
+                 for (const auto& step : p.steps) {
+                   if (step.step == 1) {
+                     plans.push_back({{"category", step.category}, {"steps", json::array()}});
+                   }
+                   plans.back()["steps"].push_back({{"measure", step.measure},
+                                                    {"days", step.days},
+                                                    {"test_days", step.test_days},
+                                                    {"followups_per_day", step.followups_per_day}});
+                 }
+                 for (auto& plan : plans) {
+                   for (auto& step : plan["steps"]) {
+                     auto days = ParseTestDays(step["test_days"].get<std::string>(),
+                                               step["days"].get<int>());
+                     step["test_days"] = days.has_value() ? json(*days) : json::array();
+                   }
+                 }
+                 return http::JsonResponse(
+                     200, json{{"version", p.version}, {"name", p.name}, {"plans", plans}}.dump());
+               });
+  server.Route("POST", "/api/v1/people/{id}/measures", Access::kAuthenticated,
+               [&measures](http::Context& ctx) -> Result<http::Response> {
+                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "人员"));
+                 CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+                 http::ObjectReader in(body);
+                 auto category = in.String("category", true, 32);
+                 auto start = in.String("start_date", false, 16);
+                 auto place = in.String("place", false, 1000);
+                 CORDON_RETURN_IF_ERROR(in.Finish());
+                 CORDON_ASSIGN_OR_RETURN(
+                     Measure m, measures.Create(*ctx.principal, id, *category, start.value_or(""),
+                                                place.value_or("")));
+                 return Answer(201, MeasureJson(m, measures));
+               });
+  server.Route("POST", "/api/v1/people/{id}/classify", Access::kAuthenticated,
+               [&measures](http::Context& ctx) -> Result<http::Response> {
+                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "人员"));
+                 CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+                 http::ObjectReader in(body);
+                 auto category = in.String("category", true, 32);
+                 auto reason = in.String("reason", true, 2000);
+                 CORDON_RETURN_IF_ERROR(in.Finish());
+                 CORDON_ASSIGN_OR_RETURN(Measure m,
+                                         measures.Classify(*ctx.principal, id, *category, *reason));
+                 return Answer(200, MeasureJson(m, measures));
+               });
+  server.Route("GET", "/api/v1/measures", Access::kAuthenticated,
+               [&measures](http::Context& ctx) -> Result<http::Response> {
+                 MeasureQuery q;
+                 q.region = ctx.request.Param("region");
+                 if (ctx.request.HasParam("state")) {
+                   q.state = ctx.request.Param("state");
+                 }
+                 CORDON_ASSIGN_OR_RETURN(
+                     q.after, IntParam(ctx.request.Param("after"), "after", 0, 0, INT64_MAX));
+                 CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
+                                         IntParam(ctx.request.Param("limit"), "limit", 50, 1, 500));
+                 q.limit = static_cast<int>(limit);
+                 MeasureCounts counts;
+                 CORDON_ASSIGN_OR_RETURN(auto list, measures.List(*ctx.principal, q, &counts));
+                 json items = json::array();
+                 for (const auto& m : list) {
+                   items.push_back(MeasureJson(m, measures));
+                 }
+                 json by_measure = json::object();
+                 for (const auto& [measure, n] : counts.by_measure) {
+                   by_measure[measure] = n;
+                 }
+                 json next = static_cast<int>(list.size()) == q.limit && !list.empty()
+                                 ? json(std::to_string(list.back().id))
+                                 : json(nullptr);
+                 return Answer(200, {{"items", items},
+                                     {"next", next},
+                                     {"counts",
+                                      {{"by_measure", by_measure},
+                                       {"releases_due", counts.releases_due},
+                                       {"tests_due_today", counts.tests_due_today}}}});
+               });
+  server.Route("GET", "/api/v1/measures/{id}", Access::kAuthenticated,
+               [&measures](http::Context& ctx) -> Result<http::Response> {
+                 CORDON_ASSIGN_OR_RETURN(std::int64_t id,
+                                         PositiveId(ctx.path_params[0], "管控措施"));
+                 CORDON_ASSIGN_OR_RETURN(Measure m, measures.Get(*ctx.principal, id));
+                 return Answer(200, MeasureJson(m, measures));
+               });
+  server.Route(
+      "POST", "/api/v1/measures/{id}/tests", Access::kAuthenticated,
+      [&measures](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "管控措施"));
+        CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+        http::ObjectReader in(body);
+        auto day = in.Int("day", true, 1, 400);
+        auto result = in.String("result", true, 16);
+        CORDON_RETURN_IF_ERROR(in.Finish());
+        CORDON_ASSIGN_OR_RETURN(
+            Measure m, measures.RecordTest(*ctx.principal, id, static_cast<int>(*day), *result));
+        return Answer(200, MeasureJson(m, measures));
+      });
+  server.Route(
+      "POST", "/api/v1/measures/{id}/transition", Access::kAuthenticated,
+      [&measures](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "管控措施"));
+        CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+        http::ObjectReader in(body);
+        auto action = in.String("action", true, 16);
+        auto days = in.Int("days", false, 1, 14);
+        auto reason = in.String("reason", false, 2000);
+        CORDON_RETURN_IF_ERROR(in.Finish());
+        CORDON_ASSIGN_OR_RETURN(auto done, measures.Transition(*ctx.principal, id, *action,
+                                                               static_cast<int>(days.value_or(0)),
+                                                               reason.value_or("")));
+        json out = MeasureJson(done.measure, measures);
+        out["next_id"] = done.next_id == 0 ? json(nullptr) : json(done.next_id);
+        return Answer(200, out);
+      });
+}
+
+}  // namespace cordon::measures

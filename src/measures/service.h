@@ -1,0 +1,70 @@
+// Use cases of control measures: put a person under the measure their category's plan sets,
+// record tests, extend, release (chaining to the plan's next step), cancel, transfer, and
+// re-classify to a stronger category. Each write is one transaction with its audit row.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/audit_log.h"
+#include "auth/model.h"
+#include "base/local_time.h"
+#include "measures/model.h"
+#include "measures/rules.h"
+#include "store/database.h"
+
+namespace cordon::measures {
+
+class MeasureService {
+ public:
+  MeasureService(store::Database& db, auth::AuditLog& audit, const base::Clock& clock,
+                 base::UtcOffset offset)
+      : db_(db), audit_(audit), clock_(clock), offset_(offset) {}
+
+  Result<Profile> CurrentProfile(const auth::Principal& who);
+
+  // The first step of the category's plan under the current profile, from `start_date`
+  // (YYYY-MM-DD; empty: today; up to 60 days back for back-entry, up to 30 ahead: planned).
+  // Errors: kNotFound for a person outside the jurisdiction (audited); kInvalidArgument naming
+  // the field; kFailedPrecondition when the person already has a current measure.
+  Result<Measure> Create(const auth::Principal& who, std::int64_t person_id,
+                         std::string_view category, std::string_view start_date,
+                         std::string_view place);
+  // Re-classifies to a stronger category: the current measure becomes escalated and the new
+  // plan starts today, linked to it. Without a current measure this is Create.
+  // Errors also: kFailedPrecondition when the category is not stronger.
+  Result<Measure> Classify(const auth::Principal& who, std::int64_t person_id,
+                           std::string_view category, std::string_view reason);
+  // Records a test day's result (negative or positive) on a running measure, up to today.
+  Result<Measure> RecordTest(const auth::Principal& who, std::int64_t id, int day,
+                             std::string_view result);
+
+  struct Transitioned {
+    Measure measure;
+    std::int64_t next_id = 0;  // the plan's next step, opened by a release
+  };
+  // start | extend (days 1-14, reason) | release (only when nothing is missing: the error's
+  // details list what is) | cancel (reason) | transfer (reason).
+  Result<Transitioned> Transition(const auth::Principal& who, std::int64_t id,
+                                  std::string_view action, int days, std::string_view reason);
+
+  Result<Measure> Get(const auth::Principal& who, std::int64_t id);
+  Result<std::vector<Measure>> List(const auth::Principal& who, const MeasureQuery& q,
+                                    MeasureCounts* counts);
+
+  std::chrono::year_month_day Today() const { return base::LocalDate(clock_.Now(), offset_); }
+  base::UtcOffset offset() const { return offset_; }
+
+ private:
+  std::int64_t Now() const;
+
+  store::Database& db_;
+  auth::AuditLog& audit_;
+  const base::Clock& clock_;
+  base::UtcOffset offset_;
+};
+
+}  // namespace cordon::measures
