@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "store/scope_cursor.h"
+
 namespace cordon::leads {
 
 // One data row of a lead file, read by its column headers and validated (rules.h).
@@ -47,7 +49,7 @@ struct Task {
   std::int64_t person_id = 0;
   std::string status;  // open | checked
   std::string category;
-  std::string region_code, region_name;
+  std::string region_code, region_name, region_path;
   bool unrouted = false;
   std::vector<std::string> sources;  // every source that reported the person, in order
   int lead_count = 0;
@@ -60,7 +62,7 @@ struct Task {
 struct TaskQuery {
   std::string region;           // a code inside the caller's jurisdiction; empty: all of it
   std::string status = "open";  // open | checked | all
-  std::int64_t after = 0;
+  store::ScopeCursor after;     // ordered by (region_path, id): grouped by grid
   int limit = 50;
 };
 

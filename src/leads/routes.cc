@@ -96,37 +96,37 @@ void RegisterRoutes(http::Server& server, LeadService& leads) {
                                                             std::to_string(id) + "-report.csv\"");
         return http::Personal(res);
       });
-  server.Route("GET", "/api/v1/tasks", Access::kAuthenticated,
-               [&leads](http::Context& ctx) -> Result<http::Response> {
-                 TaskQuery q;
-                 q.region = ctx.request.Param("region");
-                 if (ctx.request.HasParam("status")) {
-                   q.status = ctx.request.Param("status");
-                 }
-                 CORDON_ASSIGN_OR_RETURN(
-                     q.after, IntParam(ctx.request.Param("after"), "after", 0, 0, INT64_MAX));
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
-                                         IntParam(ctx.request.Param("limit"), "limit", 50, 1, 500));
-                 q.limit = static_cast<int>(limit);
-                 TaskCounts counts;
-                 CORDON_ASSIGN_OR_RETURN(auto tasks, leads.Tasks(*ctx.principal, q, &counts));
-                 json items = json::array();
-                 for (const auto& t : tasks) {
-                   items.push_back(TaskJson(t, leads));
-                 }
-                 json next = static_cast<int>(tasks.size()) == q.limit && !tasks.empty()
-                                 ? json(std::to_string(tasks.back().id))
-                                 : json(nullptr);
-                 http::Response res =
-                     http::JsonResponse(200, json{{"items", items},
-                                                  {"next", next},
-                                                  {"counts",
-                                                   {{"open", counts.open},
-                                                    {"overdue", counts.overdue},
-                                                    {"unrouted", counts.unrouted}}}}
-                                                 .dump());
-                 return http::Personal(res);
-               });
+  server.Route(
+      "GET", "/api/v1/tasks", Access::kAuthenticated,
+      [&leads](http::Context& ctx) -> Result<http::Response> {
+        TaskQuery q;
+        q.region = ctx.request.Param("region");
+        if (ctx.request.HasParam("status")) {
+          q.status = ctx.request.Param("status");
+        }
+        CORDON_ASSIGN_OR_RETURN(q.after, store::ParseScopeCursor(ctx.request.Param("after")));
+        CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
+                                IntParam(ctx.request.Param("limit"), "limit", 50, 1, 500));
+        q.limit = static_cast<int>(limit);
+        TaskCounts counts;
+        CORDON_ASSIGN_OR_RETURN(auto tasks, leads.Tasks(*ctx.principal, q, &counts));
+        json items = json::array();
+        for (const auto& t : tasks) {
+          items.push_back(TaskJson(t, leads));
+        }
+        json next =
+            static_cast<int>(tasks.size()) == q.limit && !tasks.empty()
+                ? json(store::FormatScopeCursor({tasks.back().region_path, tasks.back().id}))
+                : json(nullptr);
+        http::Response res = http::JsonResponse(200, json{{"items", items},
+                                                          {"next", next},
+                                                          {"counts",
+                                                           {{"open", counts.open},
+                                                            {"overdue", counts.overdue},
+                                                            {"unrouted", counts.unrouted}}}}
+                                                         .dump());
+        return http::Personal(res);
+      });
   server.Route("POST", "/api/v1/tasks/{id}/check", Access::kAuthenticated,
                [&leads](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "任务"));

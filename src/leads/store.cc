@@ -30,7 +30,7 @@ store::Value NullIfZero(std::int64_t v) { return v == 0 ? store::Value{} : store
 constexpr std::string_view kTaskColumns =
     "t.id, t.person_id, t.status, t.category, t.region_code, r.name, t.unrouted, t.created_at, "
     "t.due_at, t.checked_at, t.checked_by, t.check_method, t.check_note, p.name, p.id_number, "
-    "p.phone, (SELECT COUNT(*) FROM leads l WHERE l.task_id = t.id)";
+    "p.phone, (SELECT COUNT(*) FROM leads l WHERE l.task_id = t.id), t.region_path";
 
 Task ReadTask(const store::Row& row) {
   Task t;
@@ -51,6 +51,7 @@ Task ReadTask(const store::Row& row) {
   t.id_number = row.Text(14);
   t.phone = row.Text(15);
   t.lead_count = static_cast<int>(row.Int(16));
+  t.region_path = row.Text(17);
   return t;
 }
 
@@ -203,13 +204,14 @@ Result<std::vector<Task>> ListTasks(store::Session& s, const auth::PathRange& sc
                                     const TaskQuery& q) {
   std::string sql = "SELECT " + std::string(kTaskColumns) +
                     " FROM tasks t JOIN people p ON p.id = t.person_id JOIN regions r ON r.code "
-                    "= t.region_code WHERE t.region_path >= ? AND t.region_path < ? AND t.id > ?";
-  store::Params params{scope.lo, scope.hi, q.after};
+                    "= t.region_code WHERE t.region_path >= ? AND t.region_path < ? AND "
+                    "(t.region_path, t.id) > (?, ?)";
+  store::Params params{scope.lo, scope.hi, q.after.region_path, q.after.id};
   if (q.status != "all") {
     sql += " AND t.status = ?";
     params.emplace_back(q.status);
   }
-  sql += " ORDER BY t.id LIMIT ?";
+  sql += " ORDER BY t.region_path, t.id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(q.limit));
   std::vector<Task> out;
   CORDON_RETURN_IF_ERROR(s.Query(sql, params, [&](const store::Row& row) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "store/scope_cursor.h"
+
 namespace cordon::measures {
 
 // One step of a category's plan under a profile version.
@@ -63,7 +65,7 @@ struct Measure {
 struct MeasureQuery {
   std::string region;
   std::string state = "current";  // current | released | all
-  std::int64_t after = 0;
+  store::ScopeCursor after;       // ordered by (region_path, id): grouped by grid
   int limit = 50;
 };
 

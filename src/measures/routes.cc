@@ -164,38 +164,38 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
                                          measures.Classify(*ctx.principal, id, *category, *reason));
                  return Answer(200, MeasureJson(m, measures));
                });
-  server.Route("GET", "/api/v1/measures", Access::kAuthenticated,
-               [&measures](http::Context& ctx) -> Result<http::Response> {
-                 MeasureQuery q;
-                 q.region = ctx.request.Param("region");
-                 if (ctx.request.HasParam("state")) {
-                   q.state = ctx.request.Param("state");
-                 }
-                 CORDON_ASSIGN_OR_RETURN(
-                     q.after, IntParam(ctx.request.Param("after"), "after", 0, 0, INT64_MAX));
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
-                                         IntParam(ctx.request.Param("limit"), "limit", 50, 1, 500));
-                 q.limit = static_cast<int>(limit);
-                 MeasureCounts counts;
-                 CORDON_ASSIGN_OR_RETURN(auto list, measures.List(*ctx.principal, q, &counts));
-                 json items = json::array();
-                 for (const auto& m : list) {
-                   items.push_back(MeasureJson(m, measures));
-                 }
-                 json by_measure = json::object();
-                 for (const auto& [measure, n] : counts.by_measure) {
-                   by_measure[measure] = n;
-                 }
-                 json next = static_cast<int>(list.size()) == q.limit && !list.empty()
-                                 ? json(std::to_string(list.back().id))
-                                 : json(nullptr);
-                 return Answer(200, {{"items", items},
-                                     {"next", next},
-                                     {"counts",
-                                      {{"by_measure", by_measure},
-                                       {"releases_due", counts.releases_due},
-                                       {"tests_due_today", counts.tests_due_today}}}});
-               });
+  server.Route(
+      "GET", "/api/v1/measures", Access::kAuthenticated,
+      [&measures](http::Context& ctx) -> Result<http::Response> {
+        MeasureQuery q;
+        q.region = ctx.request.Param("region");
+        if (ctx.request.HasParam("state")) {
+          q.state = ctx.request.Param("state");
+        }
+        CORDON_ASSIGN_OR_RETURN(q.after, store::ParseScopeCursor(ctx.request.Param("after")));
+        CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
+                                IntParam(ctx.request.Param("limit"), "limit", 50, 1, 500));
+        q.limit = static_cast<int>(limit);
+        MeasureCounts counts;
+        CORDON_ASSIGN_OR_RETURN(auto list, measures.List(*ctx.principal, q, &counts));
+        json items = json::array();
+        for (const auto& m : list) {
+          items.push_back(MeasureJson(m, measures));
+        }
+        json by_measure = json::object();
+        for (const auto& [measure, n] : counts.by_measure) {
+          by_measure[measure] = n;
+        }
+        json next = static_cast<int>(list.size()) == q.limit && !list.empty()
+                        ? json(store::FormatScopeCursor({list.back().region_path, list.back().id}))
+                        : json(nullptr);
+        return Answer(200, {{"items", items},
+                            {"next", next},
+                            {"counts",
+                             {{"by_measure", by_measure},
+                              {"releases_due", counts.releases_due},
+                              {"tests_due_today", counts.tests_due_today}}}});
+      });
   server.Route("GET", "/api/v1/measures/{id}", Access::kAuthenticated,
                [&measures](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(std::int64_t id,

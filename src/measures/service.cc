@@ -60,7 +60,7 @@ Result<std::int64_t> Open(store::Session& s, const auth::Principal& who, const P
   for (int d : days) {
     dated.emplace_back(d, base::FormatDate(DateOfDay(start, d)));
   }
-  CORDON_RETURN_IF_ERROR(AddTestDays(s, m.id, dated));
+  CORDON_RETURN_IF_ERROR(AddTestDays(s, m, dated));
   CORDON_RETURN_IF_ERROR(
       AddEvent(s, m.id, {now, who.user.username, "create", "", m.state, reason}));
   return m.id;
@@ -174,6 +174,7 @@ Result<Measure> MeasureService::Classify(const auth::Principal& who, std::int64_
     old.state = to;
     const std::int64_t now = Now();
     CORDON_RETURN_IF_ERROR(UpdateMeasure(s, old, now));
+    CORDON_RETURN_IF_ERROR(VoidOpenTestDays(s, old.id));
     CORDON_RETURN_IF_ERROR(AddEvent(
         s, old.id, {now, who.user.username, "escalate", current->state, to, std::string(reason)}));
     CORDON_ASSIGN_OR_RETURN(Profile profile, measures::CurrentProfile(s));
@@ -288,10 +289,13 @@ Result<MeasureService::Transitioned> MeasureService::Transition(const auth::Prin
       const int total = m->days + m->extended_days;
       m->end_date = base::FormatDate(DateOfDay(*start, total));
       CORDON_RETURN_IF_ERROR(
-          AddTestDays(s, id, {{total, base::FormatDate(DateOfDay(*start, total))}}));
+          AddTestDays(s, *m, {{total, base::FormatDate(DateOfDay(*start, total))}}));
     }
     const std::int64_t now = Now();
     CORDON_RETURN_IF_ERROR(UpdateMeasure(s, *m, now));
+    if (*action == Action::kCancel || *action == Action::kTransfer) {
+      CORDON_RETURN_IF_ERROR(VoidOpenTestDays(s, id));
+    }
     CORDON_RETURN_IF_ERROR(AddEvent(
         s, id,
         {now, who.user.username, std::string(action_name), from, to,

@@ -1,5 +1,7 @@
 #include "measures/store.h"
 
+#include <map>
+
 namespace cordon::measures {
 namespace {
 
@@ -56,16 +58,33 @@ Result<std::optional<Measure>> One(store::Session& s, const std::string& where,
   return out;
 }
 
-Status FillTests(store::Session& s, Measure& m) {
-  return s.Query(
-      "SELECT day, date, result, recorded_at, recorded_by FROM measure_test_days "
-      "WHERE measure_id = ? ORDER BY day",
-      {m.id}, [&](const store::Row& row) {
-        m.tests.push_back({static_cast<int>(row.Int(0)), row.Text(1),
-                           row.IsNull(2) ? "" : row.Text(2), row.IsNull(3) ? 0 : row.Int(3),
-                           row.IsNull(4) ? "" : row.Text(4)});
-        return Status::Ok();
-      });
+TestDay ReadTestDay(const store::Row& row, int first) {
+  return {static_cast<int>(row.Int(first)), row.Text(first + 1),
+          row.IsNull(first + 2) ? "" : row.Text(first + 2),
+          row.IsNull(first + 3) ? 0 : row.Int(first + 3),
+          row.IsNull(first + 4) ? "" : row.Text(first + 4)};
+}
+
+// The test days of every measure in `list`, in one query.
+Status FillTests(store::Session& s, std::vector<Measure>& list) {
+  if (list.empty()) {
+    return Status::Ok();
+  }
+  std::string sql =
+      "SELECT measure_id, day, date, result, recorded_at, recorded_by FROM measure_test_days "
+      "WHERE measure_id IN (";
+  store::Params params;
+  std::map<std::int64_t, Measure*> by_id;
+  for (auto& m : list) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(m.id);
+    by_id[m.id] = &m;
+  }
+  sql += ") ORDER BY measure_id, day";
+  return s.Query(sql, params, [&](const store::Row& row) {
+    by_id.at(row.Int(0))->tests.push_back(ReadTestDay(row, 1));
+    return Status::Ok();
+  });
 }
 
 }  // namespace
@@ -126,7 +145,9 @@ Result<std::optional<Measure>> MeasureInScope(store::Session& s, std::int64_t id
   if (!m) {
     return m;
   }
-  CORDON_RETURN_IF_ERROR(FillTests(s, *m));
+  std::vector<Measure> one{std::move(*m)};
+  CORDON_RETURN_IF_ERROR(FillTests(s, one));
+  m = std::move(one.front());
   CORDON_RETURN_IF_ERROR(
       s.Query("SELECT at, actor, action, from_state, to_state, reason FROM measure_events "
               "WHERE measure_id = ? ORDER BY id",
@@ -168,15 +189,23 @@ Status UpdateMeasure(store::Session& s, const Measure& m, std::int64_t now) {
       .status();
 }
 
-Status AddTestDays(store::Session& s, std::int64_t measure_id,
+Status AddTestDays(store::Session& s, const Measure& m,
                    const std::vector<std::pair<int, std::string>>& days) {
   for (const auto& [day, date] : days) {
-    CORDON_RETURN_IF_ERROR(s.Exec("INSERT INTO measure_test_days (measure_id, day, date) "
-                                  "VALUES (?, ?, ?) ON CONFLICT (measure_id, day) DO NOTHING",
-                                  {measure_id, static_cast<std::int64_t>(day), date})
-                               .status());
+    CORDON_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO measure_test_days (measure_id, day, date, region_path) "
+               "VALUES (?, ?, ?, ?) ON CONFLICT (measure_id, day) DO NOTHING",
+               {m.id, static_cast<std::int64_t>(day), date, m.region_path})
+            .status());
   }
   return Status::Ok();
+}
+
+Status VoidOpenTestDays(store::Session& s, std::int64_t measure_id) {
+  return s
+      .Exec("UPDATE measure_test_days SET result = 'void' WHERE measure_id = ? AND result IS NULL",
+            {measure_id})
+      .status();
 }
 
 Status RecordResult(store::Session& s, std::int64_t measure_id, int day, const std::string& result,
@@ -201,23 +230,22 @@ Status AddEvent(store::Session& s, std::int64_t measure_id, const Event& e) {
 Result<std::vector<Measure>> ListMeasures(store::Session& s, const auth::PathRange& scope,
                                           const MeasureQuery& q) {
   std::string sql = "SELECT " + std::string(kColumns) + std::string(kFrom) +
-                    " WHERE m.region_path >= ? AND m.region_path < ? AND m.id > ?";
-  store::Params params{scope.lo, scope.hi, q.after};
+                    " WHERE m.region_path >= ? AND m.region_path < ? AND "
+                    "(m.region_path, m.id) > (?, ?)";
+  store::Params params{scope.lo, scope.hi, q.after.region_path, q.after.id};
   if (q.state == "current") {
     sql += " AND m.state IN ('planned', 'active', 'extended')";
   } else if (q.state == "released") {
     sql += " AND m.state = 'released'";
   }
-  sql += " ORDER BY m.id LIMIT ?";
+  sql += " ORDER BY m.region_path, m.id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(q.limit));
   std::vector<Measure> out;
   CORDON_RETURN_IF_ERROR(s.Query(sql, params, [&](const store::Row& row) {
     out.push_back(Read(row));
     return Status::Ok();
   }));
-  for (auto& m : out) {
-    CORDON_RETURN_IF_ERROR(FillTests(s, m));
-  }
+  CORDON_RETURN_IF_ERROR(FillTests(s, out));
   return out;
 }
 
@@ -238,9 +266,8 @@ Result<MeasureCounts> CountMeasures(store::Session& s, const auth::PathRange& sc
                  {scope.lo, scope.hi, today}));
   CORDON_ASSIGN_OR_RETURN(
       c.tests_due_today,
-      s.QueryInt("SELECT COUNT(*) FROM measure_test_days t JOIN measures m ON m.id = t.measure_id "
-                 "WHERE t.date = ? AND t.result IS NULL AND m.region_path >= ? AND "
-                 "m.region_path < ? AND m.state IN ('active', 'extended')",
+      s.QueryInt("SELECT COUNT(*) FROM measure_test_days WHERE date = ? AND result IS NULL AND "
+                 "region_path >= ? AND region_path < ?",
                  {today, scope.lo, scope.hi}));
   return c;
 }

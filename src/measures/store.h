@@ -31,8 +31,10 @@ Result<std::int64_t> InsertMeasure(store::Session& s, const Measure& m, std::int
 // Writes state, days, end date and place; the test days are rewritten by SetTestDays.
 Status UpdateMeasure(store::Session& s, const Measure& m, std::int64_t now);
 // Adds the test days (day index, date) a measure lacks; recorded results are kept.
-Status AddTestDays(store::Session& s, std::int64_t measure_id,
+Status AddTestDays(store::Session& s, const Measure& m,
                    const std::vector<std::pair<int, std::string>>& days);
+// A measure that ends early has no more tests to take.
+Status VoidOpenTestDays(store::Session& s, std::int64_t measure_id);
 Status RecordResult(store::Session& s, std::int64_t measure_id, int day, const std::string& result,
                     const std::string& by, std::int64_t now);
 Status AddEvent(store::Session& s, std::int64_t measure_id, const Event& e);

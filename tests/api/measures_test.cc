@@ -164,6 +164,17 @@ TEST_F(MeasuresApiTest, ReclassificationUpgradesAndKeepsTheHistory) {
   EXPECT_EQ(old["history"].back()["reason"], "流调判定为密接");
   json list = Json(server_.Client().Get("/api/v1/measures?state=all", Bearer(admin_)));
   EXPECT_EQ(list["items"].size(), 2u);
+  // Paged one by one, the same two, in the same order, then the end.
+  json first = Json(server_.Client().Get("/api/v1/measures?state=all&limit=1", Bearer(admin_)));
+  ASSERT_TRUE(first["next"].is_string());
+  auto second = server_.Client().Get(
+      "/api/v1/measures?state=all&limit=1&after=" +
+          httplib::detail::encode_query_param(first["next"].get<std::string>()),
+      Bearer(admin_));
+  json page2 = Json(second);
+  EXPECT_EQ(first["items"][0]["id"], list["items"][0]["id"]);
+  EXPECT_EQ(page2["items"][0]["id"], list["items"][1]["id"]);
+  EXPECT_EQ(server_.Client().Get("/api/v1/measures?after=junk", Bearer(admin_))->status, 400);
   EXPECT_EQ(list["counts"]["by_measure"]["central_quarantine"], 1);
   EXPECT_FALSE(list["counts"]["by_measure"].contains("home_quarantine"));
 }

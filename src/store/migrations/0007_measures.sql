@@ -63,18 +63,23 @@ CREATE TABLE measures (
 CREATE UNIQUE INDEX measures_one_current ON measures (person_id)
   WHERE state IN ('planned', 'active', 'extended');
 CREATE INDEX measures_scope ON measures (region_path, id);
+-- Counts by measure and releases due, read from the index alone.
+CREATE INDEX measures_counts ON measures (region_path, state, measure, end_date);
 
--- The test days of a measure, with their dates, and the result once recorded.
+-- The test days of a measure, with their dates, and the result once recorded. A measure that
+-- ends early (cancelled, escalated, transferred) voids its remaining days. region_path is the
+-- measure's, so that "tests due today" in a jurisdiction is one index range.
 CREATE TABLE measure_test_days (
   measure_id INTEGER NOT NULL REFERENCES measures(id),
   day INTEGER NOT NULL,
   date TEXT NOT NULL,
-  result TEXT CHECK (result IN ('negative', 'positive')),
+  region_path TEXT NOT NULL,
+  result TEXT CHECK (result IN ('negative', 'positive', 'void')),
   recorded_at INTEGER,
   recorded_by TEXT,
   PRIMARY KEY (measure_id, day)
 );
-CREATE INDEX measure_test_days_date ON measure_test_days (date, measure_id);
+CREATE INDEX measure_test_days_due ON measure_test_days (date, region_path) WHERE result IS NULL;
 
 -- Every step of a measure's life: who, when, from which state to which, why.
 CREATE TABLE measure_events (
