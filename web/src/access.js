@@ -11,6 +11,9 @@ const PAGE_ROLES = {
   // 线索导入: the command centre and the tracing teams receive the lists (协查通报, 大数据推送, …).
   // There is no street or community staff role yet; community cadres work as grid_worker.
   leadsImport: ['admin', 'commander', 'epidemiologist'],
+  // 管控中人员: command follows every measure; the tracing teams, grid workers (居家) and site
+  // managers (集中隔离) run them. The server scopes the list to the user's jurisdiction.
+  measures: ['admin', 'commander', 'epidemiologist', 'grid_worker', 'site_manager'],
   audit: ['admin', 'auditor'],
 }
 
@@ -23,6 +26,9 @@ export function canSee(page, role) {
 // the task lists; those who go to the door or call record the check).
 const ACTION_ROLES = {
   checkTask: ['admin', 'epidemiologist', 'grid_worker'],
+  // 新建管控, 开始执行, 录入核酸结果, 延长, 解除, 升级, 转运, 撤销: those who run the measures; the
+  // command centre reads.
+  measureAct: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
 }
 
 export function canDo(action, role) {

@@ -18,7 +18,7 @@ export const MENU = [
   },
   {
     key: 'measures', icon: Lock,
-    children: [{ key: 'underMeasures' }, { key: 'homeQuarantine' }, { key: 'followUps' }, { key: 'notices' }, { key: 'alerts' }],
+    children: [{ key: 'underMeasures', route: 'measures' }, { key: 'homeQuarantine' }, { key: 'followUps' }, { key: 'notices' }, { key: 'alerts' }],
   },
   {
     key: 'central', icon: OfficeBuilding,

@@ -13,6 +13,8 @@ const routes = [
       { path: 'people/:id', name: 'person', component: () => import('./views/PersonView.vue'), meta: { page: 'people', title: 'person.title', menu: 'people' } },
       { path: 'tasks', name: 'tasks', component: () => import('./views/leads/TasksView.vue'), meta: { page: 'tasks', title: 'tasks.title', menu: 'checkTasks' } },
       { path: 'leads/import', name: 'leadsImport', component: () => import('./views/leads/ImportView.vue'), meta: { page: 'leadsImport', title: 'leads.title', menu: 'import' } },
+      { path: 'measures', name: 'measures', component: () => import('./views/measures/MeasuresView.vue'), meta: { page: 'measures', title: 'measures.title', menu: 'underMeasures' } },
+      { path: 'measures/:id', name: 'measure', component: () => import('./views/measures/MeasureView.vue'), meta: { page: 'measures', title: 'measure.title', menu: 'underMeasures' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
     ],
   },
