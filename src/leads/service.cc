@@ -11,6 +11,7 @@
 #include "leads/report.h"
 #include "leads/rules.h"
 #include "leads/store.h"
+#include "regions/scope.h"
 
 namespace cordon::leads {
 namespace {
@@ -294,31 +295,21 @@ Result<std::vector<Task>> LeadService::Tasks(const auth::Principal& who, const T
   if (q.status != "open" && q.status != "checked" && q.status != "all") {
     return FieldInvalid("status", "应为 open、checked 或 all (open, checked or all)");
   }
-  if (!q.region.empty() && !auth::IsRegionCode(q.region)) {
-    return FieldInvalid("region", "区划代码应为 6-30 位数字 (a region code is 6 to 30 digits)");
-  }
-  auth::PathRange scope = auth::SubtreeRange(who.region_path);
+  std::optional<auth::PathRange> scope;
   std::vector<Task> tasks;
-  bool visible = true;
-  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
-    if (!q.region.empty()) {
-      CORDON_ASSIGN_OR_RETURN(auto region, Region(s, q.region));
-      if (!region || !auth::InSubtree(region->path, who.region_path)) {
-        visible = false;
-        return Status::Ok();
-      }
-      scope = auth::SubtreeRange(region->path);
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(scope, regions::ListScope(s, who, q.region));
+    if (!scope) {
+      return Status::Ok();
     }
-    CORDON_ASSIGN_OR_RETURN(tasks, ListTasks(s, scope, q));
+    CORDON_ASSIGN_OR_RETURN(tasks, ListTasks(s, *scope, q));
     if (counts != nullptr) {
-      CORDON_ASSIGN_OR_RETURN(*counts, CountTasks(s, scope, Now()));
+      CORDON_ASSIGN_OR_RETURN(*counts, CountTasks(s, *scope, Now()));
     }
     return Status::Ok();
   }));
-  if (!visible) {
-    CORDON_RETURN_IF_ERROR(
-        audit_.Record(who, {"authz_denied", "region", q.region, "denied", "", ""}));
-    return NotFound("区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
+  if (!scope) {
+    return regions::RegionDenied(audit_, who, q.region);
   }
   std::string ids;
   for (const auto& t : tasks) {

@@ -4,6 +4,7 @@
 #include "base/text.h"
 #include "leads/rules.h"
 #include "measures/store.h"
+#include "regions/scope.h"
 
 namespace cordon::measures {
 namespace {
@@ -345,36 +346,21 @@ Result<std::vector<Measure>> MeasureService::List(const auth::Principal& who, co
   if (q.state != "current" && q.state != "released" && q.state != "all") {
     return FieldInvalid("state", "应为 current、released 或 all (current, released or all)");
   }
-  if (!q.region.empty() && !auth::IsRegionCode(q.region)) {
-    return FieldInvalid("region", "区划代码应为 6-30 位数字 (a region code is 6 to 30 digits)");
-  }
-  auth::PathRange scope = auth::SubtreeRange(who.region_path);
+  std::optional<auth::PathRange> scope;
   std::vector<Measure> out;
-  bool visible = true;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
-    if (!q.region.empty()) {
-      std::string path;
-      CORDON_RETURN_IF_ERROR(s.Query("SELECT path FROM regions WHERE code = ?", {q.region},
-                                     [&](const store::Row& row) {
-                                       path = row.Text(0);
-                                       return Status::Ok();
-                                     }));
-      if (path.empty() || !auth::InSubtree(path, who.region_path)) {
-        visible = false;
-        return Status::Ok();
-      }
-      scope = auth::SubtreeRange(path);
+    CORDON_ASSIGN_OR_RETURN(scope, regions::ListScope(s, who, q.region));
+    if (!scope) {
+      return Status::Ok();
     }
-    CORDON_ASSIGN_OR_RETURN(out, ListMeasures(s, scope, q));
+    CORDON_ASSIGN_OR_RETURN(out, ListMeasures(s, *scope, q));
     if (counts != nullptr) {
-      CORDON_ASSIGN_OR_RETURN(*counts, CountMeasures(s, scope, base::FormatDate(Today())));
+      CORDON_ASSIGN_OR_RETURN(*counts, CountMeasures(s, *scope, base::FormatDate(Today())));
     }
     return Status::Ok();
   }));
-  if (!visible) {
-    CORDON_RETURN_IF_ERROR(
-        audit_.Record(who, {"authz_denied", "region", q.region, "denied", "", ""}));
-    return NotFound("区划不存在或不在管辖范围内 (no such region in your jurisdiction)");
+  if (!scope) {
+    return regions::RegionDenied(audit_, who, q.region);
   }
   std::string ids;
   for (const auto& m : out) {
