@@ -55,6 +55,7 @@ std::string FindWebDir(const std::string& given) {
 
 int Serve(App& app, bool print_url) {
   auto& server = app.BuildServer();
+  app.StartBackgroundJobs();
   Status status = server.Listen(
       [&](int port) {
         std::cout << "listening on http://" << app.config().http.host << ":" << port << std::endl;

@@ -1,11 +1,13 @@
 #include "app/app.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 
 #include "auth/routes.h"
+#include "followups/routes.h"
 #include "leads/routes.h"
 #include "measures/routes.h"
 #include "people/routes.h"
@@ -45,6 +47,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       std::make_unique<leads::LeadService>(*app->db_, *app->audit_, app->clock_, app->offset_);
   app->measures_ = std::make_unique<measures::MeasureService>(*app->db_, *app->audit_, app->clock_,
                                                               app->offset_);
+  app->followups_ = std::make_unique<followups::FollowupService>(*app->db_, *app->audit_,
+                                                                 app->clock_, app->offset_);
   return app;
 }
 
@@ -55,6 +59,7 @@ http::Server& App::BuildServer() {
   people::RegisterRoutes(*server_, *people_);
   leads::RegisterRoutes(*server_, *leads_);
   measures::RegisterRoutes(*server_, *measures_);
+  followups::RegisterRoutes(*server_, *followups_);
   // A small public answer for monitors and for measuring the HTTP layer alone.
   server_->Route(
       "GET", "/api/v1/version", http::Access::kPublic,
@@ -69,6 +74,33 @@ http::Server& App::BuildServer() {
                    return http::JsonResponse(200, std::string(OpenApiDocument()));
                  });
   return *server_;
+}
+
+void App::StartBackgroundJobs() {
+  jobs_ = std::thread([this] {
+    std::unique_lock lock(jobs_mu_);
+    while (!jobs_stop_) {
+      lock.unlock();
+      if (auto raised = followups_->SweepMissed(); !raised.has_value()) {
+        spdlog::error("missed follow-up sweep failed: {}", raised.error().message());
+      } else if (*raised > 0) {
+        spdlog::info("missed follow-ups: {} alerts raised", *raised);
+      }
+      lock.lock();
+      jobs_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return jobs_stop_; });
+    }
+  });
+}
+
+App::~App() {
+  {
+    std::lock_guard lock(jobs_mu_);
+    jobs_stop_ = true;
+  }
+  jobs_cv_.notify_all();
+  if (jobs_.joinable()) {
+    jobs_.join();
+  }
 }
 
 }  // namespace cordon::app

@@ -2,13 +2,17 @@
 // together once. Commands of the command line are functions over it.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <string>
+#include <thread>
 
 #include "auth/audit_log.h"
 #include "auth/service.h"
 #include "base/local_time.h"
+#include "followups/service.h"
 #include "http/server.h"
 #include "leads/service.h"
 #include "measures/service.h"
@@ -40,6 +44,13 @@ class App {
   // Builds the server with every route. Call once.
   http::Server& BuildServer();
 
+  // Jobs that run while serving: every minute, alerts for follow-ups missed city-wide.
+  // Stopped by the destructor.
+  void StartBackgroundJobs();
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
  private:
   App() = default;
 
@@ -53,7 +64,12 @@ class App {
   std::unique_ptr<people::PeopleService> people_;
   std::unique_ptr<leads::LeadService> leads_;
   std::unique_ptr<measures::MeasureService> measures_;
+  std::unique_ptr<followups::FollowupService> followups_;
   std::unique_ptr<http::Server> server_;
+  std::mutex jobs_mu_;
+  std::condition_variable jobs_cv_;
+  bool jobs_stop_ = false;
+  std::thread jobs_;
 };
 
 }  // namespace cordon::app

@@ -1,6 +1,7 @@
 #include "followups/rules.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 

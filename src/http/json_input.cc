@@ -109,6 +109,18 @@ std::optional<std::int64_t> ObjectReader::Int(std::string_view name, bool requir
   return n;
 }
 
+std::optional<double> ObjectReader::Number(std::string_view name, bool required) {
+  const nlohmann::json* v = Get(name, required);
+  if (v == nullptr) {
+    return std::nullopt;
+  }
+  if (!v->is_number()) {
+    AddError(Field(name), "应为数字 (must be a number, not " + TypeName(*v) + ")");
+    return std::nullopt;
+  }
+  return v->get<double>();
+}
+
 std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_view name,
                                                                  bool required,
                                                                  std::size_t max_items) {

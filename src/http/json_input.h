@@ -32,6 +32,8 @@ class ObjectReader {
                                     std::size_t max_len = 1000);
   std::optional<std::int64_t> Int(std::string_view name, bool required, std::int64_t min,
                                   std::int64_t max);
+  // Any JSON number (integer or not); ranges are the caller's rule.
+  std::optional<double> Number(std::string_view name, bool required);
   std::optional<std::vector<std::string>> StringList(std::string_view name, bool required,
                                                      std::size_t max_items);
   bool Has(std::string_view name) const { return object_.contains(name); }

@@ -1,0 +1,201 @@
+#include "followups/routes.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "base/local_time.h"
+#include "base/masking.h"
+#include "followups/rules.h"
+#include "http/json_input.h"
+
+namespace cordon::followups {
+namespace {
+
+using nlohmann::json;
+
+std::string Iso(std::int64_t unix_seconds, base::UtcOffset offset) {
+  return base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)),
+                         offset);
+}
+
+json Person(std::int64_t id, const std::string& name, const std::string& id_number,
+            const std::string& phone) {
+  return {{"id", id},
+          {"name", base::MaskName(name)},
+          {"id_number", base::MaskIdNumber(id_number)},
+          {"phone", base::MaskPhone(phone)}};
+}
+
+json FollowupJson(const Followup& f, const std::vector<int>& times) {
+  json temperature = nullptr;
+  if (f.temperature) {
+    temperature = std::round(*f.temperature * 10) / 10;
+  }
+  return {{"slot", f.slot},
+          {"time", f.slot >= 1 && f.slot <= static_cast<int>(times.size())
+                       ? FormatTime(times[static_cast<std::size_t>(f.slot - 1)])
+                       : ""},
+          {"done", true},
+          {"outcome", f.outcome},
+          {"temperature", temperature},
+          {"symptoms", f.symptoms},
+          {"by", f.recorded_by},
+          {"source", f.source}};
+}
+
+json AlertJson(const Alert& a, const FollowupService& service) {
+  return {
+      {"id", a.id},
+      {"kind", a.kind},
+      {"measure_id", a.measure_id},
+      {"person", Person(a.person_id, a.name, a.id_number, "")},
+      {"region", {{"code", a.region_code}, {"name", a.region_name}}},
+      {"raised_at", Iso(a.raised_at, service.offset())},
+      {"detail", a.detail},
+      {"escalation", EscalationFor(a.kind)},
+      {"level", a.state == "open" ? LevelOf(a.kind, a.raised_at, service.Now()) : "closed"},
+      {"state", a.state},
+      {"closed_at", a.closed_at == 0 ? json(nullptr) : json(Iso(a.closed_at, service.offset()))},
+      {"closed_by", a.closed_by},
+      {"outcome", a.outcome}};
+}
+
+Result<std::int64_t> PositiveId(const std::string& text, const char* what) {
+  std::int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
+    return NotFound(std::string(what) + "不存在 (not found)");
+  }
+  return id;
+}
+
+http::Response Answer(const json& body) {
+  http::Response res = http::JsonResponse(200, body.dump());
+  return http::Personal(res);
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Server& server, FollowupService& followups) {
+  using http::Access;
+  server.Route(
+      "GET", "/api/v1/followups/today", Access::kAuthenticated,
+      [&followups](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(auto today,
+                                followups.Today(*ctx.principal, ctx.request.Param("region")));
+        json times = json::array();
+        for (int t : today.times) {
+          times.push_back(FormatTime(t));
+        }
+        json items = json::array();
+        for (const auto& item : today.items) {
+          json slots = json::array();
+          const int n = std::min(item.followups_per_day, static_cast<int>(today.times.size()));
+          for (int slot = 1; slot <= n; ++slot) {
+            auto it = std::find_if(item.today.begin(), item.today.end(),
+                                   [&](const Followup& f) { return f.slot == slot; });
+            if (it != item.today.end()) {
+              slots.push_back(FollowupJson(*it, today.times));
+            } else {
+              slots.push_back(
+                  {{"slot", slot},
+                   {"time", FormatTime(today.times[static_cast<std::size_t>(slot - 1)])},
+                   {"done", false},
+                   {"outcome", nullptr},
+                   {"temperature", nullptr},
+                   {"by", ""},
+                   {"source", nullptr}});
+            }
+          }
+          json day = nullptr;
+          if (auto start = base::ParseDate(item.start_date); start.has_value()) {
+            if (auto t = base::ParseDate(today.date); t.has_value()) {
+              day = (std::chrono::sys_days(*t) - std::chrono::sys_days(*start)).count() + 1;
+            }
+          }
+          items.push_back(
+              {{"measure_id", item.measure_id},
+               {"measure", item.measure},
+               {"state", item.state},
+               {"day", day},
+               {"person", Person(item.person_id, item.name, item.id_number, item.phone)},
+               {"region", {{"code", item.region_code}, {"name", item.region_name}}},
+               {"slots", slots}});
+        }
+        return Answer({{"date", today.date},
+                       {"times", times},
+                       {"items", items},
+                       {"counts",
+                        {{"people", today.items.size()},
+                         {"due", today.due},
+                         {"done", today.done},
+                         {"alerts_open", today.alerts_open}}}});
+      });
+  server.Route(
+      "POST", "/api/v1/measures/{id}/followups", Access::kAuthenticated,
+      [&followups](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "管控措施"));
+        CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+        http::ObjectReader in(body);
+        auto slot = in.Int("slot", true, 1, 24);
+        auto outcome = in.String("outcome", true, 32);
+        auto temperature = in.Number("temperature", false);
+        auto symptoms = in.String("symptoms", false, 1000);
+        auto note = in.String("note", false, 2000);
+        CORDON_RETURN_IF_ERROR(in.Finish());
+        CORDON_ASSIGN_OR_RETURN(
+            auto done, followups.Record(*ctx.principal, id, static_cast<int>(*slot), *outcome,
+                                        temperature, symptoms.value_or(""), note.value_or("")));
+        return Answer({{"followup", FollowupJson(done.followup, {})},
+                       {"alert", done.alert ? AlertJson(*done.alert, followups) : json(nullptr)}});
+      });
+  server.Route(
+      "GET", "/api/v1/alerts", Access::kAuthenticated,
+      [&followups](http::Context& ctx) -> Result<http::Response> {
+        AlertQuery q;
+        q.region = ctx.request.Param("region");
+        if (ctx.request.HasParam("state")) {
+          q.state = ctx.request.Param("state");
+        }
+        CORDON_ASSIGN_OR_RETURN(q.after, store::ParseScopeCursor(ctx.request.Param("after")));
+        if (std::string limit = ctx.request.Param("limit"); !limit.empty()) {
+          int n = 0;
+          auto [ptr, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
+          if (ec != std::errc() || ptr != limit.data() + limit.size() || n < 1 || n > 500) {
+            return FieldInvalid("limit", "应为 1-500 之间的整数 (an integer in range)");
+          }
+          q.limit = n;
+        }
+        std::vector<std::pair<std::string, std::int64_t>> open;
+        CORDON_ASSIGN_OR_RETURN(auto alerts, followups.Alerts(*ctx.principal, q, &open));
+        json items = json::array();
+        for (const auto& a : alerts) {
+          items.push_back(AlertJson(a, followups));
+        }
+        json by_kind = json::object();
+        std::int64_t total = 0;
+        for (const auto& [kind, n] : open) {
+          by_kind[kind] = n;
+          total += n;
+        }
+        json next =
+            static_cast<int>(alerts.size()) == q.limit && !alerts.empty()
+                ? json(store::FormatScopeCursor({alerts.back().region_path, alerts.back().id}))
+                : json(nullptr);
+        return Answer({{"items", items},
+                       {"next", next},
+                       {"counts", {{"open", total}, {"by_kind", by_kind}}}});
+      });
+  server.Route("POST", "/api/v1/alerts/{id}/close", Access::kAuthenticated,
+               [&followups](http::Context& ctx) -> Result<http::Response> {
+                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "预警"));
+                 CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+                 http::ObjectReader in(body);
+                 auto outcome = in.String("outcome", true, 2000);
+                 CORDON_RETURN_IF_ERROR(in.Finish());
+                 CORDON_ASSIGN_OR_RETURN(Alert a, followups.Close(*ctx.principal, id, *outcome));
+                 return Answer(AlertJson(a, followups));
+               });
+}
+
+}  // namespace cordon::followups
