@@ -33,6 +33,7 @@ struct RowReport {
   std::string reason;  // Chinese, with English in brackets
   std::int64_t person_id = 0;
   std::int64_t task_id = 0;
+  std::int64_t lead_id = 0;  // not in reports: the receipt of a self-report
 };
 
 struct ImportReport {

@@ -70,6 +70,118 @@ ImportReport ReadStored(const StoredImport& stored, const auth::Principal& who) 
   return r;
 }
 
+// Matches one valid row to a person (by ID number, else by name and phone), creates the file
+// of an unknown ID in the grid of its building, and adds the lead to the person's one open task
+// (or opens it). Rejections are returned, not raised: the rest of the file goes on.
+Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::string_view source,
+                            std::int64_t import_id, const LeadRow& row, RegionCache& regions,
+                            const std::optional<RegionRef>& importer_region, std::int64_t now,
+                            std::int64_t check_within_seconds) {
+  RowReport r;
+  r.line = row.line;
+  const std::string key = RowKey(source, row);
+  CORDON_ASSIGN_OR_RETURN(bool known, LeadExists(s, key));
+
+  // Who is it? By ID number; else by name and phone, which must name exactly one file.
+  std::optional<PersonRef> person;
+  if (!row.id_number.empty()) {
+    CORDON_ASSIGN_OR_RETURN(person, PersonByIdNumber(s, row.id_number));
+  } else {
+    CORDON_ASSIGN_OR_RETURN(auto same_phone, PeopleByPhone(s, row.phone));
+    std::vector<PersonRef> same;
+    for (auto& p : same_phone) {
+      if (p.name == row.name) {
+        same.push_back(std::move(p));
+      }
+    }
+    if (same.size() > 1) {
+      return Rejected(
+          row.line,
+          FieldInvalid("id_number", "有 " + std::to_string(same.size()) +
+                                        " 份姓名和手机号相同的档案，请补充身份证号 (several "
+                                        "files share this name and phone: add the ID)"));
+    }
+    if (same.empty()) {
+      return Rejected(row.line, FieldInvalid("id_number",
+                                             "未找到姓名和手机号相符的人员档案，请补充身份证号 "
+                                             "(no file with this name and phone: add the ID)"));
+    }
+    person = std::move(same.front());
+  }
+  if (known) {
+    r.outcome = Outcome::kMerged;
+    r.reason = "同一线索已导入过，未重复登记 (this lead was imported before)";
+    // The ids only for people inside the importer's jurisdiction, as below.
+    if (person && auth::InSubtree(person->region_path, who.region_path)) {
+      r.person_id = person->id;
+      CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, person->id));
+      r.task_id = open ? open->id : 0;
+    }
+    return r;
+  }
+
+  // A new person is placed in the grid of their building, if one is on file.
+  std::optional<RegionRef> region;
+  bool unrouted = false;
+  if (!person) {
+    if (row.name.empty()) {
+      return Rejected(row.line, FieldInvalid("name",
+                                             "身份证号不在档案中，新建档案需要姓名 (a new person "
+                                             "file needs a name)"));
+    }
+    if (std::string building = BuildingOf(row.address); !building.empty()) {
+      CORDON_ASSIGN_OR_RETURN(auto grid, GridOfBuilding(s, building));
+      if (grid) {
+        CORDON_ASSIGN_OR_RETURN(region, regions.Get(*grid));
+      }
+    }
+    if (!region) {
+      region = importer_region;
+      unrouted = true;
+    }
+    CORDON_ASSIGN_OR_RETURN(std::int64_t id, InsertPerson(s, row, *region, now));
+    person = PersonRef{id, row.name, region->code, region->path};
+    r.reason = unrouted ? "新建档案；住址未匹配到网格，进入待分配 (new file; address matched "
+                          "no grid: waiting to be assigned)"
+                        : "新建档案 (new person file)";
+  } else if (!person->region_code.empty()) {
+    CORDON_ASSIGN_OR_RETURN(region, regions.Get(person->region_code));
+  }
+  if (!region) {
+    region = importer_region;
+    unrouted = true;
+  }
+  r.person_id = person->id;
+
+  CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, person->id));
+  if (open) {
+    r.outcome = Outcome::kMerged;
+    r.task_id = open->id;
+    r.reason = "并入该人员已有的排查任务 (joined the person's open task)";
+    if (CategoryRank(row.category) > CategoryRank(open->category)) {
+      CORDON_RETURN_IF_ERROR(RaiseCategory(s, open->id, row.category));
+    }
+  } else {
+    r.outcome = Outcome::kAccepted;
+    CORDON_ASSIGN_OR_RETURN(r.task_id, InsertTask(s, person->id, row.category, *region, unrouted,
+                                                  now, now + check_within_seconds));
+  }
+  nlohmann::json notes = nlohmann::json::object();
+  for (const auto& [k, v] : row.notes) {
+    notes[k] = v;
+  }
+  CORDON_ASSIGN_OR_RETURN(r.lead_id, InsertLead(s, key, std::string(source), import_id, row,
+                                                person->id, r.task_id, notes.dump(), now));
+  if (!auth::InSubtree(region->path, who.region_path)) {
+    // A 协查 list names people who live elsewhere: their task goes to their own grid, and
+    // the importer learns no more than that.
+    r.person_id = 0;
+    r.task_id = 0;
+    r.reason = "已移交属地网格核查 (handed to the grid where the person lives)";
+  }
+  return r;
+}
+
 }  // namespace
 
 LeadService::LeadService(store::Database& db, auth::AuditLog& audit, const base::Clock& clock,
@@ -145,115 +257,9 @@ Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string
         report.rows.push_back(Rejected(line, rows[i].error()));
         continue;
       }
-      const LeadRow& row = *rows[i];
-      RowReport r;
-      r.line = line;
-      const std::string key = RowKey(source, row);
-      CORDON_ASSIGN_OR_RETURN(bool known, LeadExists(s, key));
-
-      // Who is it? By ID number; else by name and phone, which must name exactly one file.
-      std::optional<PersonRef> person;
-      if (!row.id_number.empty()) {
-        CORDON_ASSIGN_OR_RETURN(person, PersonByIdNumber(s, row.id_number));
-      } else {
-        CORDON_ASSIGN_OR_RETURN(auto same_phone, PeopleByPhone(s, row.phone));
-        std::vector<PersonRef> same;
-        for (auto& p : same_phone) {
-          if (p.name == row.name) {
-            same.push_back(std::move(p));
-          }
-        }
-        if (same.size() > 1) {
-          report.rows.push_back(Rejected(
-              line,
-              FieldInvalid("id_number", "有 " + std::to_string(same.size()) +
-                                            " 份姓名和手机号相同的档案，请补充身份证号 (several "
-                                            "files share this name and phone: add the ID)")));
-          continue;
-        }
-        if (same.empty()) {
-          report.rows.push_back(
-              Rejected(line, FieldInvalid("id_number",
-                                          "未找到姓名和手机号相符的人员档案，请补充身份证号 "
-                                          "(no file with this name and phone: add the ID)")));
-          continue;
-        }
-        person = std::move(same.front());
-      }
-      if (known) {
-        r.outcome = Outcome::kMerged;
-        r.reason = "同一线索已导入过，未重复登记 (this lead was imported before)";
-        // The ids only for people inside the importer's jurisdiction, as below.
-        if (person && auth::InSubtree(person->region_path, who.region_path)) {
-          r.person_id = person->id;
-          CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, person->id));
-          r.task_id = open ? open->id : 0;
-        }
-        report.rows.push_back(std::move(r));
-        continue;
-      }
-
-      // A new person is placed in the grid of their building, if one is on file.
-      std::optional<RegionRef> region;
-      bool unrouted = false;
-      if (!person) {
-        if (row.name.empty()) {
-          report.rows.push_back(
-              Rejected(line, FieldInvalid("name",
-                                          "身份证号不在档案中，新建档案需要姓名 (a new person "
-                                          "file needs a name)")));
-          continue;
-        }
-        if (std::string building = BuildingOf(row.address); !building.empty()) {
-          CORDON_ASSIGN_OR_RETURN(auto grid, GridOfBuilding(s, building));
-          if (grid) {
-            CORDON_ASSIGN_OR_RETURN(region, regions.Get(*grid));
-          }
-        }
-        if (!region) {
-          region = importer_region;
-          unrouted = true;
-        }
-        CORDON_ASSIGN_OR_RETURN(std::int64_t id, InsertPerson(s, row, *region, now));
-        person = PersonRef{id, row.name, region->code, region->path};
-        r.reason = unrouted ? "新建档案；住址未匹配到网格，进入待分配 (new file; address matched "
-                              "no grid: waiting to be assigned)"
-                            : "新建档案 (new person file)";
-      } else if (!person->region_code.empty()) {
-        CORDON_ASSIGN_OR_RETURN(region, regions.Get(person->region_code));
-      }
-      if (!region) {
-        region = importer_region;
-        unrouted = true;
-      }
-      r.person_id = person->id;
-
-      CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, person->id));
-      if (open) {
-        r.outcome = Outcome::kMerged;
-        r.task_id = open->id;
-        r.reason = "并入该人员已有的排查任务 (joined the person's open task)";
-        if (CategoryRank(row.category) > CategoryRank(open->category)) {
-          CORDON_RETURN_IF_ERROR(RaiseCategory(s, open->id, row.category));
-        }
-      } else {
-        r.outcome = Outcome::kAccepted;
-        CORDON_ASSIGN_OR_RETURN(r.task_id, InsertTask(s, person->id, row.category, *region,
-                                                      unrouted, now, now + check_within_seconds_));
-      }
-      nlohmann::json notes = nlohmann::json::object();
-      for (const auto& [k, v] : row.notes) {
-        notes[k] = v;
-      }
-      CORDON_RETURN_IF_ERROR(InsertLead(s, key, report.source, report.import_id, row, person->id,
-                                        r.task_id, notes.dump(), now));
-      if (!auth::InSubtree(region->path, who.region_path)) {
-        // A 协查 list names people who live elsewhere: their task goes to their own grid, and
-        // the importer learns no more than that.
-        r.person_id = 0;
-        r.task_id = 0;
-        r.reason = "已移交属地网格核查 (handed to the grid where the person lives)";
-      }
+      CORDON_ASSIGN_OR_RETURN(RowReport r,
+                              ApplyLead(s, who, source, report.import_id, *rows[i], regions,
+                                        importer_region, now, check_within_seconds_));
       report.rows.push_back(std::move(r));
     }
     for (const auto& r : report.rows) {

@@ -187,17 +187,16 @@ Result<bool> LeadExists(store::Session& s, const std::string& row_key) {
   return n > 0;
 }
 
-Status InsertLead(store::Session& s, const std::string& row_key, const std::string& source,
-                  std::int64_t import_id, const LeadRow& row, std::int64_t person_id,
-                  std::int64_t task_id, const std::string& notes_json, std::int64_t now) {
-  return s
-      .Exec(
-          "INSERT INTO leads (row_key, source, import_id, line, person_id, task_id, category, "
-          "origin, reported_at, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {row_key, source, NullIfZero(import_id), NullIfZero(static_cast<std::int64_t>(row.line)),
-           person_id, task_id, row.category, row.origin, NullIfZero(row.reported_at), notes_json,
-           now})
-      .status();
+Result<std::int64_t> InsertLead(store::Session& s, const std::string& row_key,
+                                const std::string& source, std::int64_t import_id,
+                                const LeadRow& row, std::int64_t person_id, std::int64_t task_id,
+                                const std::string& notes_json, std::int64_t now) {
+  return Returning(
+      s,
+      "INSERT INTO leads (row_key, source, import_id, line, person_id, task_id, category, origin, "
+      "reported_at, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {row_key, source, NullIfZero(import_id), NullIfZero(static_cast<std::int64_t>(row.line)),
+       person_id, task_id, row.category, row.origin, NullIfZero(row.reported_at), notes_json, now});
 }
 
 Result<std::vector<Task>> ListTasks(store::Session& s, const auth::PathRange& scope,

@@ -52,9 +52,10 @@ Result<std::int64_t> InsertTask(store::Session& s, std::int64_t person_id,
                                 std::int64_t now, std::int64_t due_at);
 Status RaiseCategory(store::Session& s, std::int64_t task_id, const std::string& category);
 Result<bool> LeadExists(store::Session& s, const std::string& row_key);
-Status InsertLead(store::Session& s, const std::string& row_key, const std::string& source,
-                  std::int64_t import_id, const LeadRow& row, std::int64_t person_id,
-                  std::int64_t task_id, const std::string& notes_json, std::int64_t now);
+Result<std::int64_t> InsertLead(store::Session& s, const std::string& row_key,
+                                const std::string& source, std::int64_t import_id,
+                                const LeadRow& row, std::int64_t person_id, std::int64_t task_id,
+                                const std::string& notes_json, std::int64_t now);
 
 Result<std::vector<Task>> ListTasks(store::Session& s, const auth::PathRange& scope,
                                     const TaskQuery& q);
