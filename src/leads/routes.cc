@@ -6,6 +6,7 @@
 #include "base/local_time.h"
 #include "base/masking.h"
 #include "http/json_input.h"
+#include "http/rate_limit.h"
 #include "leads/report.h"
 
 namespace cordon::leads {
@@ -71,6 +72,38 @@ Result<std::int64_t> IntParam(const std::string& text, const char* field, std::i
 
 void RegisterRoutes(http::Server& server, LeadService& leads) {
   using http::Access;
+  // The public form: anyone may send, nobody may read back. Ten reports an hour from one
+  // address is a family arriving together; more is a script.
+  static auto* self_report_limit = new http::RateLimit(10, std::chrono::hours(1));
+  server.Route("POST", "/api/v1/public/self-report", Access::kPublic,
+               [&leads](http::Context& ctx) -> Result<http::Response> {
+                 if (!self_report_limit->Allow(ctx.ip)) {
+                   return Status(
+                       StatusCode::kResourceExhausted,
+                       "提交过于频繁，请稍后再试 (too many reports from this address: try later)");
+                 }
+                 CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+                 http::ObjectReader in(body);
+                 LeadService::SelfReportForm form;
+                 form.name = in.String("name", false, 200).value_or("");
+                 form.id_number = in.String("id_number", false, 64).value_or("");
+                 form.phone = in.String("phone", false, 64).value_or("");
+                 form.address = in.String("address", false, 1000).value_or("");
+                 form.origin = in.String("origin", false, 1000).value_or("");
+                 form.arrival_date = in.String("arrival_date", false, 16).value_or("");
+                 form.risk = in.String("risk", false, 32).value_or("");
+                 form.note = in.String("note", false, 2000).value_or("");
+                 CORDON_RETURN_IF_ERROR(in.Finish());
+                 CORDON_ASSIGN_OR_RETURN(std::string receipt,
+                                         leads.SelfReport(form, ctx.ip, ctx.request_id));
+                 http::Response res = http::JsonResponse(
+                     201, json{{"receipt", receipt},
+                               {"message",
+                                "已收到您的报备，社区将与您联系，请保持电话畅通 (received: your "
+                                "community will contact you)"}}
+                              .dump());
+                 return http::Personal(res);
+               });
   server.Route(
       "POST", "/api/v1/leads/import", Access::kAuthenticated,
       [&leads](http::Context& ctx) -> Result<http::Response> {

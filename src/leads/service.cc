@@ -80,7 +80,7 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
   RowReport r;
   r.line = row.line;
   const std::string key = RowKey(source, row);
-  CORDON_ASSIGN_OR_RETURN(bool known, LeadExists(s, key));
+  CORDON_ASSIGN_OR_RETURN(std::int64_t known, LeadByKey(s, key));
 
   // Who is it? By ID number; else by name and phone, which must name exactly one file.
   std::optional<PersonRef> person;
@@ -108,8 +108,9 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
     }
     person = std::move(same.front());
   }
-  if (known) {
+  if (known != 0) {
     r.outcome = Outcome::kMerged;
+    r.lead_id = known;
     r.reason = "同一线索已导入过，未重复登记 (this lead was imported before)";
     // The ids only for people inside the importer's jurisdiction, as below.
     if (person && auth::InSubtree(person->region_path, who.region_path)) {
@@ -280,6 +281,91 @@ Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string
     return answer_earlier(*earlier);
   }
   return report;
+}
+
+Result<std::string> LeadService::SelfReport(const SelfReportForm& form, std::string_view ip,
+                                            std::string_view request_id) {
+  std::vector<FieldError> missing;
+  for (const auto& [field, value] : {std::pair<const char*, const std::string*>{"name", &form.name},
+                                     {"id_number", &form.id_number},
+                                     {"phone", &form.phone},
+                                     {"address", &form.address},
+                                     {"origin", &form.origin},
+                                     {"arrival_date", &form.arrival_date}}) {
+    if (value->empty()) {
+      missing.push_back({field, "必填 (required)"});
+    }
+  }
+  if (!missing.empty()) {
+    return InvalidArgument("请填写所有必填项 (fill in every required field)", std::move(missing));
+  }
+  std::string category = form.risk.empty() ? "unclassified" : form.risk;
+  if (category != "unclassified" && category != "high_risk_area" &&
+      category != "medium_risk_area" && category != "low_risk_area" && category != "inbound") {
+    return FieldInvalid("risk", "风险等级应为高、中、低风险区或入境 (unknown risk level)");
+  }
+  if (!base::IsValidUtf8(form.note) || base::CodePoints(form.note) > 500) {
+    return FieldInvalid("note", "备注无效或超过 500 字 (note invalid or over 500 characters)");
+  }
+  auto arrival = base::ParseDate(form.arrival_date);
+  if (!arrival.has_value()) {
+    return FieldInvalid("arrival_date", arrival.error().message());
+  }
+  const auto today = base::LocalDate(clock_.Now(), offset_);
+  const auto days_ago = (std::chrono::sys_days(today) - std::chrono::sys_days(*arrival)).count();
+  if (days_ago < 0 || days_ago > 60) {
+    return FieldInvalid("arrival_date",
+                        "抵达日期应在今天及之前 60 天内 (arrival within the last "
+                        "60 days, not in the future)");
+  }
+  // The form is read by the same rules as a row of a list, so that both say the same things.
+  const std::vector<std::string> header = {"姓名",   "身份证号", "手机号",   "现住址",
+                                           "来源地", "人员类别", "报告时间", "备注"};
+  base::CsvRow csv{1,
+                   {form.name, form.id_number, form.phone, form.address, form.origin, category,
+                    form.arrival_date, form.note}};
+  CORDON_ASSIGN_OR_RETURN(Columns columns, FindColumns(header));
+  CORDON_ASSIGN_OR_RETURN(LeadRow row, ReadRow(csv, header, columns, clock_.Now(), offset_));
+  row.line = 0;
+  if (row.id_number.empty()) {
+    return FieldInvalid("id_number", "请填写身份证号 (the ID number is required)");
+  }
+
+  auth::Principal public_form;
+  public_form.user.username = "public";
+  public_form.ip = std::string(ip);
+  public_form.request_id = std::string(request_id);
+  const std::int64_t now = Now();
+  std::string receipt;
+  CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
+    // The form acts for the whole city: the lead goes to the grid of the address.
+    CORDON_RETURN_IF_ERROR(
+        s.Query("SELECT code, path FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1",
+                {}, [&](const store::Row& r) {
+                  public_form.user.region_code = r.Text(0);
+                  public_form.region_path = r.Text(1);
+                  return Status::Ok();
+                }));
+    RegionCache regions(s);
+    CORDON_ASSIGN_OR_RETURN(auto root, regions.Get(public_form.user.region_code));
+    if (!root) {
+      return Unavailable("尚未建立区划 (no region tree yet)");
+    }
+    CORDON_ASSIGN_OR_RETURN(RowReport r, ApplyLead(s, public_form, "self_report", 0, row, regions,
+                                                   root, now, check_within_seconds_));
+    if (r.outcome == Outcome::kRejected) {
+      return FieldInvalid(r.field.empty() ? "form" : r.field, r.reason);
+    }
+    char number[40];
+    std::snprintf(number, sizeof number, "ZB%04d%02u%02u-%06lld", static_cast<int>(today.year()),
+                  static_cast<unsigned>(today.month()), static_cast<unsigned>(today.day()),
+                  static_cast<long long>(r.lead_id));
+    receipt = number;
+    // A repeated report of the same arrival is kept once; its receipt is still a receipt.
+    return audit_.Append(s, public_form,
+                         {"leads.self_report", "lead", std::to_string(r.lead_id), "ok", "", ""});
+  }));
+  return receipt;
 }
 
 Result<ImportReport> LeadService::Report(const auth::Principal& who, std::int64_t import_id) {

@@ -30,6 +30,16 @@ class LeadService {
   // over 200,000 rows.
   Result<ImportReport> Import(const auth::Principal& who, std::string_view source,
                               std::string_view file_name, std::string_view bytes);
+  // An arrival's own report (主动报备) from the public form, with no account. Every field is
+  // required but the risk level and the note; the ID number identifies the person, the address
+  // routes the lead to its grid. Answers only a receipt number: nothing is read back.
+  // Errors (nothing written): kInvalidArgument naming the field.
+  struct SelfReportForm {
+    std::string name, id_number, phone, address, origin, arrival_date, risk, note;
+  };
+  Result<std::string> SelfReport(const SelfReportForm& form, std::string_view ip,
+                                 std::string_view request_id);
+
   // A stored report. Errors: kNotFound.
   Result<ImportReport> Report(const auth::Principal& who, std::int64_t import_id);
 

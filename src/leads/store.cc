@@ -181,10 +181,14 @@ Status RaiseCategory(store::Session& s, std::int64_t task_id, const std::string&
   return s.Exec("UPDATE tasks SET category = ? WHERE id = ?", {category, task_id}).status();
 }
 
-Result<bool> LeadExists(store::Session& s, const std::string& row_key) {
-  CORDON_ASSIGN_OR_RETURN(std::int64_t n,
-                          s.QueryInt("SELECT COUNT(*) FROM leads WHERE row_key = ?", {row_key}));
-  return n > 0;
+Result<std::int64_t> LeadByKey(store::Session& s, const std::string& row_key) {
+  std::int64_t id = 0;
+  CORDON_RETURN_IF_ERROR(
+      s.Query("SELECT id FROM leads WHERE row_key = ?", {row_key}, [&](const store::Row& row) {
+        id = row.Int(0);
+        return Status::Ok();
+      }));
+  return id;
 }
 
 Result<std::int64_t> InsertLead(store::Session& s, const std::string& row_key,

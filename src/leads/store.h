@@ -51,7 +51,8 @@ Result<std::int64_t> InsertTask(store::Session& s, std::int64_t person_id,
                                 const std::string& category, const RegionRef& region, bool unrouted,
                                 std::int64_t now, std::int64_t due_at);
 Status RaiseCategory(store::Session& s, std::int64_t task_id, const std::string& category);
-Result<bool> LeadExists(store::Session& s, const std::string& row_key);
+// The id of the lead with this key, or 0.
+Result<std::int64_t> LeadByKey(store::Session& s, const std::string& row_key);
 Result<std::int64_t> InsertLead(store::Session& s, const std::string& row_key,
                                 const std::string& source, std::int64_t import_id,
                                 const LeadRow& row, std::int64_t person_id, std::int64_t task_id,

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -157,6 +158,16 @@ nlohmann::json Json(const httplib::Result& result) {
     return nullptr;
   }
   return nlohmann::json::parse(result->body, nullptr, false);
+}
+
+std::string DaysAgo(int days_back) {
+  auto now =
+      std::chrono::system_clock::now() + std::chrono::hours(8) - std::chrono::days(days_back);
+  std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(now)};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
 }
 
 std::string Sql(const std::string& db_path, const std::string& sql) {

@@ -45,5 +45,7 @@ class CordonServer {
 httplib::Headers Bearer(const std::string& token);
 nlohmann::json Json(const httplib::Result& result);
 std::string Sql(const std::string& db_path, const std::string& sql);
+// The server's local date (+08:00) `days_back` days before today, as YYYY-MM-DD.
+std::string DaysAgo(int days_back);
 
 }  // namespace cordon::testing

@@ -11,17 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-// A local date `days_back` days before today (the server's default offset is +08:00).
-std::string DaysAgo(int days_back) {
-  auto now =
-      std::chrono::system_clock::now() + std::chrono::hours(8) - std::chrono::days(days_back);
-  std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(now)};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return buf;
-}
-
 class MeasuresApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
