@@ -12,6 +12,7 @@
 #include "measures/routes.h"
 #include "people/routes.h"
 #include "regions/routes.h"
+#include "timeline/routes.h"
 
 namespace cordon::app {
 
@@ -49,6 +50,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                               app->offset_);
   app->followups_ = std::make_unique<followups::FollowupService>(*app->db_, *app->audit_,
                                                                  app->clock_, app->offset_);
+  app->timeline_ = std::make_unique<timeline::TimelineService>(*app->db_, *app->audit_);
   return app;
 }
 
@@ -60,6 +62,7 @@ http::Server& App::BuildServer() {
   leads::RegisterRoutes(*server_, *leads_);
   measures::RegisterRoutes(*server_, *measures_);
   followups::RegisterRoutes(*server_, *followups_);
+  timeline::RegisterRoutes(*server_, *timeline_, offset_);
   // A small public answer for monitors and for measuring the HTTP layer alone.
   server_->Route(
       "GET", "/api/v1/version", http::Access::kPublic,

@@ -19,6 +19,7 @@
 #include "people/service.h"
 #include "regions/service.h"
 #include "store/database.h"
+#include "timeline/timeline.h"
 
 namespace cordon::app {
 
@@ -65,6 +66,7 @@ class App {
   std::unique_ptr<leads::LeadService> leads_;
   std::unique_ptr<measures::MeasureService> measures_;
   std::unique_ptr<followups::FollowupService> followups_;
+  std::unique_ptr<timeline::TimelineService> timeline_;
   std::unique_ptr<http::Server> server_;
   std::mutex jobs_mu_;
   std::condition_variable jobs_cv_;

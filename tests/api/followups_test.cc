@@ -141,5 +141,38 @@ TEST_F(FollowupsApiTest, BadFollowUpsNameTheFieldAndWriteNothing) {
   EXPECT_EQ(today["counts"]["done"], 0);
 }
 
+TEST_F(FollowupsApiTest, ThePersonsTimelineTellsEverythingThatHappenedAndWho) {
+  int status = 0;
+  Post(FollowupPath(), {{"slot", 1}, {"outcome", "ok"}, {"temperature", 38.4}}, &status, worker_);
+  ASSERT_EQ(status, 200);
+  json timeline = Json(server_.Client().Get(
+      "/api/v1/people/" + std::to_string(person_) + "/timeline", Bearer(worker_)));
+  std::vector<std::string> kinds;
+  for (const auto& e : timeline["items"]) {
+    kinds.push_back(e["kind"]);
+  }
+  // Newest first: the alert, the follow-up, the measure, the file.
+  ASSERT_GE(kinds.size(), 4u) << timeline.dump();
+  EXPECT_EQ(kinds.back(), "file");
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "measure"), kinds.end());
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "alert"), kinds.end());
+  auto followup = std::find(kinds.begin(), kinds.end(), "followup");
+  ASSERT_NE(followup, kinds.end());
+  const json& f = timeline["items"][static_cast<std::size_t>(followup - kinds.begin())];
+  EXPECT_EQ(f["by"], "g1");
+  EXPECT_NE(f["detail"].get<std::string>().find("38.4"), std::string::npos) << f.dump();
+  // Outside the jurisdiction: a 404 like a missing person.
+  std::string other =
+      Sql(server_.data_dir() + "/cordon.db",
+          "SELECT code FROM regions WHERE level = 5 AND code <> '" + grid_ + "' LIMIT 1");
+  other.erase(other.find_last_not_of('\n') + 1);
+  server_.AddUser("far", "grid_worker", other);
+  EXPECT_EQ(server_.Client()
+                .Get("/api/v1/people/" + std::to_string(person_) + "/timeline",
+                     Bearer(server_.Login("far")))
+                ->status,
+            404);
+}
+
 }  // namespace
 }  // namespace cordon::testing
