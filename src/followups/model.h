@@ -14,6 +14,7 @@ struct Followup {
   std::int64_t measure_id = 0;
   std::string date;
   int slot = 0;
+  std::string time;     // the slot's time of day, "08:00"
   std::string outcome;  // ok fever symptoms unreachable refused left_home
   std::optional<double> temperature;
   std::string symptoms, note, source, recorded_by;

@@ -32,7 +32,8 @@ json FollowupJson(const Followup& f, const std::vector<int>& times) {
     temperature = std::round(*f.temperature * 10) / 10;
   }
   return {{"slot", f.slot},
-          {"time", f.slot >= 1 && f.slot <= static_cast<int>(times.size())
+          {"time", !f.time.empty() ? f.time
+                   : f.slot >= 1 && f.slot <= static_cast<int>(times.size())
                        ? FormatTime(times[static_cast<std::size_t>(f.slot - 1)])
                        : ""},
           {"done", true},

@@ -126,6 +126,7 @@ Result<FollowupService::Recorded> FollowupService::Record(
       return FieldInvalid("slot",
                           "随访时段应为 1-" + std::to_string(slots) + " (slot out of range)");
     }
+    out.followup.time = FormatTime(times[static_cast<std::size_t>(slot - 1)]);
     CORDON_ASSIGN_OR_RETURN(bool inserted, InsertFollowup(s, out.followup, item->region_path));
     if (!inserted) {
       return FailedPrecondition("该时段已随访 (this follow-up is already recorded)");

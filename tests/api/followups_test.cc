@@ -53,6 +53,7 @@ TEST_F(FollowupsApiTest, TwoFollowUpsADayAndAFeverRaisesAnAlertUpTheChain) {
                     &status, worker_);
   ASSERT_EQ(status, 200) << first.dump();
   EXPECT_EQ(first["followup"]["outcome"], "ok");
+  EXPECT_EQ(first["followup"]["time"], "08:00");
   EXPECT_TRUE(first["alert"].is_null());
   Post(FollowupPath(), {{"slot", 1}, {"outcome", "ok"}, {"temperature", 36.6}}, &status, worker_);
   EXPECT_EQ(status, 409);  // once per slot

@@ -16,7 +16,8 @@
 
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { CordonE2E, DESKTOP, PHONE, log, shot, runCli } from './harness.mjs'
+import path from 'node:path'
+import { CordonE2E, DESKTOP, PHONE, SHOTS, log, shot, runCli } from './harness.mjs'
 
 const GRID_USER = 'grid_followups_e2e'
 const GRID_PASSWORD = 'Passw0rd-grid-7'
@@ -43,6 +44,11 @@ async function post(cookie, p, body, status) {
   const text = await res.text()
   assert.equal(res.status, status, `POST ${p}: HTTP ${res.status} ${text}`)
   return JSON.parse(text)
+}
+
+// The toasts fade before a screenshot.
+async function noToasts(page) {
+  await page.waitForFunction(() => !document.querySelector('.el-message'), null, { timeout: 10_000 })
 }
 
 // Records one slot through the open sheet and gives the server's answer.
@@ -132,9 +138,14 @@ describe('follow-ups: a grid worker records two follow-ups, handles the fever al
     const two = await recordThroughSheet(page, 2, async (sheet) => {
       await sheet.locator('[data-test="fu-temp"]').fill('38.2')
       await sheet.locator('[data-test="fu-save"]', { hasText: '发热' }).waitFor()
+      await sheet.locator('[data-test="fu-sym-cough"]').click()
+      await sheet.locator('[data-test="fu-sym-cough"][aria-pressed="true"]').waitFor()
+      await page.waitForTimeout(400) // the sheet has slid in
+      await page.screenshot({ path: path.join(SHOTS, 'followups-sheet.png') })
     })
     assert.equal(two.sent.slot, 2)
     assert.equal(two.sent.temperature, 38.2)
+    assert.equal(two.sent.symptoms, '咳嗽', 'the symptoms go as the seeds\' words')
     assert.equal(two.body.followup.outcome, 'fever', 'the server calls 38.2 a fever')
     assert.ok(two.body.alert && two.body.alert.kind === 'fever', 'a fever raises an alert: ' + JSON.stringify(two.body.alert))
     alertId = two.body.alert.id
@@ -146,6 +157,7 @@ describe('follow-ups: a grid worker records two follow-ups, handles the fever al
       const n = (k) => Number((document.querySelector(`[data-kpi="${k}"] .k-value`) || {}).textContent || NaN)
       return n('done') >= 2 && n('alerts') >= 1
     })
+    await noToasts(page)
     await shot(page, 'followups-phone.png')
   })
 
@@ -163,6 +175,7 @@ describe('follow-ups: a grid worker records two follow-ups, handles the fever al
     for (const s of ['医护上门', '核酸检测', '转运']) assert.match(steps, new RegExp(s), `step ${s}: ${steps}`)
     assert.match(await card.locator('[data-test="alert-level"]').innerText(), /^(网格|社区|街道)$/)
     assert.ok(Number(await page.locator('[data-kpi="fever"] .k-value').innerText()) >= 1, 'the fever counter counts it')
+    await noToasts(page)
     await shot(page, 'alerts.png')
 
     await card.locator('[data-test="alert-handle"]').click()
@@ -202,7 +215,7 @@ describe('follow-ups: a grid worker records two follow-ups, handles the fever al
     await gate.waitFor()
     assert.match(await gate.innerText(), /打印需显示完整信息，将记录在审计日志/)
     assert.ok(!(await page.locator('body').innerText()).includes(person.name), 'nothing is revealed before the click')
-    assert.equal(await page.locator('[data-test="print-reason"] input').inputValue(), '打印居家隔离告知书')
+    assert.equal(await page.locator('input[data-test="print-reason"]').inputValue(), '打印居家隔离告知书')
 
     const revealed = page.waitForResponse((r) => r.url().endsWith(`/api/v1/people/${person.id}/reveal`))
     await gate.locator('[data-test="print-reveal-submit"]').click()
@@ -250,6 +263,16 @@ describe('follow-ups: a grid worker records two follow-ups, handles the fever al
     const text = await row.innerText()
     assert.match(text, /36\.6℃/, text)
     assert.match(text, /38\.2℃/, text)
+    await shot(page, 'followups-desk.png')
+
+    // 预警 at a desk: the closed alert under 全部, with its outcome.
+    await page.locator('.app-menu [data-menu="alerts"]').click()
+    await page.waitForURL((u) => u.pathname === '/alerts')
+    await page.locator('[data-test="alerts-state"] label', { hasText: '全部' }).click()
+    const arow = page.locator(`[data-test="alerts-table"] .alert-${alertId}`)
+    await arow.waitFor()
+    assert.match(await arow.innerText(), /已处置/)
+    await shot(page, 'alerts-desk.png')
 
     await page.locator('.app-menu [data-menu="notices"]').click()
     await page.waitForURL((u) => u.pathname === '/notices')

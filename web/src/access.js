@@ -14,6 +14,12 @@ const PAGE_ROLES = {
   // 管控中人员: command follows every measure; the tracing teams, grid workers (居家) and site
   // managers (集中隔离) run them. The server scopes the list to the user's jurisdiction.
   measures: ['admin', 'commander', 'epidemiologist', 'grid_worker', 'site_manager'],
+  // 健康随访 and 预警: those who run the measures record the follow-ups and handle the alerts; the
+  // command centre follows them (read). The server scopes both lists to the jurisdiction.
+  followups: ['admin', 'commander', 'epidemiologist', 'grid_worker', 'site_manager'],
+  alerts: ['admin', 'commander', 'epidemiologist', 'grid_worker', 'site_manager'],
+  // 告知书打印 (告知书, 三公示, 封条, 解除证明): those who act on the measures (measureAct).
+  notices: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
   audit: ['admin', 'auditor'],
 }
 
@@ -29,6 +35,9 @@ const ACTION_ROLES = {
   // 新建管控, 开始执行, 录入核酸结果, 延长, 解除, 升级, 转运, 撤销: those who run the measures; the
   // command centre reads.
   measureAct: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
+  // 记录随访 and 处置预警: the same people; the command centre reads.
+  followupRecord: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
+  alertClose: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
 }
 
 export function canDo(action, role) {

@@ -18,7 +18,13 @@ export const MENU = [
   },
   {
     key: 'measures', icon: Lock,
-    children: [{ key: 'underMeasures', route: 'measures' }, { key: 'homeQuarantine' }, { key: 'followUps' }, { key: 'notices' }, { key: 'alerts' }],
+    children: [
+      { key: 'underMeasures', route: 'measures' },
+      { key: 'homeQuarantine' },
+      { key: 'followUps', route: 'followups' },
+      { key: 'notices', route: 'notices' },
+      { key: 'alerts', route: 'alerts' },
+    ],
   },
   {
     key: 'central', icon: OfficeBuilding,

@@ -15,6 +15,11 @@ const routes = [
       { path: 'leads/import', name: 'leadsImport', component: () => import('./views/leads/ImportView.vue'), meta: { page: 'leadsImport', title: 'leads.title', menu: 'import' } },
       { path: 'measures', name: 'measures', component: () => import('./views/measures/MeasuresView.vue'), meta: { page: 'measures', title: 'measures.title', menu: 'underMeasures' } },
       { path: 'measures/:id', name: 'measure', component: () => import('./views/measures/MeasureView.vue'), meta: { page: 'measures', title: 'measure.title', menu: 'underMeasures' } },
+      { path: 'followups', name: 'followups', component: () => import('./views/followups/FollowupsView.vue'), meta: { page: 'followups', title: 'followups.title', menu: 'followUps' } },
+      { path: 'alerts', name: 'alerts', component: () => import('./views/followups/AlertsView.vue'), meta: { page: 'alerts', title: 'alerts.title', menu: 'alerts' } },
+      { path: 'notices', name: 'notices', component: () => import('./views/notices/NoticesView.vue'), meta: { page: 'notices', title: 'notices.title', menu: 'notices' } },
+      // The print pages: ?kind=notice|public|seal|release&ids=1,2,3 (measure ids).
+      { path: 'notices/print', name: 'noticePrint', component: () => import('./views/notices/PrintView.vue'), meta: { page: 'notices', title: 'notices.printTitle', menu: 'notices' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
     ],
   },
