@@ -2,7 +2,8 @@
 # Measure lists at scale (issue #3): a city of POPULATION people with UNDER of them under a
 # current measure (home quarantine, started 0-6 days ago, test days 1,4,7), then wrk on
 #   1. a grid worker's work list: GET /api/v1/measures (their grid, 50 rows, with counts);
-#   2. the city commander's list and counts: the same at city level.
+#   2. the city commander's list and counts: the same at city level;
+#   3. the grid worker's follow-ups of today: GET /api/v1/followups/today.
 # The measures are written with SQL straight into the schema (setting up a benchmark, not a
 # use case); every request is authenticated, scoped in SQL, masked and audited.
 # Usage: bench/measures/run.sh [POPULATION] [UNDER] [SECONDS]
@@ -60,3 +61,7 @@ for who in bench_grid admin; do
   wrk -t2 -c4 -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
     "http://127.0.0.1:$port/api/v1/measures?limit=50" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 done
+token=$(login bench_grid)
+echo "== bench_grid: GET /api/v1/followups/today, c=4, ${seconds}s"
+wrk -t2 -c4 -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
+  "http://127.0.0.1:$port/api/v1/followups/today" | sed -n '/Latency Distribution/,/Requests\/sec/p'
