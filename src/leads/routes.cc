@@ -8,6 +8,7 @@
 #include "http/json_input.h"
 #include "http/rate_limit.h"
 #include "leads/report.h"
+#include "leads/rules.h"
 
 namespace cordon::leads {
 namespace {
@@ -39,6 +40,7 @@ json TaskJson(const Task& t, const LeadService& service) {
       {"created_at", Iso(t.created_at, service.offset())},
       {"due_at", Iso(t.due_at, service.offset())},
       {"overdue", t.status == "open" && t.due_at < service.Now()},
+      {"level", TaskLevel(t.status, t.due_at, service.Now())},
       {"checked_at", t.checked_at == 0 ? json(nullptr) : json(Iso(t.checked_at, service.offset()))},
       {"checked_by", t.checked_by},
       {"check_method", t.check_method},

@@ -318,4 +318,11 @@ std::string_view OutcomeName(Outcome outcome) {
   return "rejected";
 }
 
+std::string_view TaskLevel(std::string_view status, std::int64_t due_at, std::int64_t now) {
+  if (status != "open" || now <= due_at) {
+    return "grid";
+  }
+  return now - due_at >= 24 * 3600 ? "street" : "community";
+}
+
 }  // namespace cordon::leads

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,5 +47,9 @@ std::string RowKey(std::string_view source, const LeadRow& row);
 std::string BuildingOf(std::string_view address);
 
 std::string_view OutcomeName(Outcome outcome);
+
+// Who an open task has reached: its grid until it is due; the community once overdue; the
+// street when a day overdue (issue #3: overdue leads escalate).
+std::string_view TaskLevel(std::string_view status, std::int64_t due_at, std::int64_t now);
 
 }  // namespace cordon::leads

@@ -107,6 +107,7 @@ TEST_F(LeadsApiTest, OneFileBecomesOneTaskPerPersonWithEveryRowReported) {
   EXPECT_EQ(task["sources"], json({"assist_notice"}));
   EXPECT_EQ(task["region"]["code"], grid_);
   EXPECT_FALSE(task["overdue"]);
+  EXPECT_EQ(task["level"], "grid");  // not yet due: still the grid's
   EXPECT_EQ(task["person"]["id_number"].get<std::string>().find(a["id_number"].get<std::string>()),
             std::string::npos);  // masked
   EXPECT_FALSE(list["items"][1]["unrouted"]);

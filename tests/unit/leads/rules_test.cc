@@ -97,5 +97,14 @@ TEST(LeadRulesTest, TheBuildingOfAnAddressRoutesItsPeopleToOneGrid) {
   EXPECT_EQ(BuildingOf("火车站广场"), "");
 }
 
+TEST(LeadRulesTest, OverdueTasksClimbToTheCommunityThenTheStreet) {
+  const std::int64_t due = 1'000'000;
+  EXPECT_EQ(TaskLevel("open", due, due), "grid");
+  EXPECT_EQ(TaskLevel("open", due, due + 1), "community");
+  EXPECT_EQ(TaskLevel("open", due, due + 86'399), "community");
+  EXPECT_EQ(TaskLevel("open", due, due + 86'400), "street");
+  EXPECT_EQ(TaskLevel("checked", due, due + 86'400), "grid");
+}
+
 }  // namespace
 }  // namespace cordon::leads
