@@ -65,3 +65,8 @@ token=$(login bench_grid)
 echo "== bench_grid: GET /api/v1/followups/today, c=4, ${seconds}s"
 wrk -t2 -c4 -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
   "http://127.0.0.1:$port/api/v1/followups/today" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+token=$(login admin)
+echo "== admin: GET /api/v1/measures/export.csv (every measure of the city, masked)"
+curl -sf -o "$dir/export.csv" -w 'HTTP %{http_code}, %{size_download} bytes in %{time_total} s\n' \
+  -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/measures/export.csv"
+echo "rows: $(($(wc -l <"$dir/export.csv") - 1))"

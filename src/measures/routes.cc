@@ -196,6 +196,20 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
                               {"releases_due", counts.releases_due},
                               {"tests_due_today", counts.tests_due_today}}}});
       });
+  server.Route("GET", "/api/v1/measures/export.csv", Access::kAuthenticated,
+               [&measures](http::Context& ctx) -> Result<http::Response> {
+                 MeasureQuery q;
+                 q.region = ctx.request.Param("region");
+                 if (ctx.request.HasParam("state")) {
+                   q.state = ctx.request.Param("state");
+                 }
+                 CORDON_ASSIGN_OR_RETURN(std::string csv, measures.ExportCsv(*ctx.principal, q));
+                 http::Response res = http::JsonResponse(200, std::move(csv));
+                 res.content_type = "text/csv; charset=utf-8";
+                 res.headers.emplace_back("Content-Disposition",
+                                          "attachment; filename=\"measures.csv\"");
+                 return http::Personal(res);
+               });
   server.Route("GET", "/api/v1/measures/{id}", Access::kAuthenticated,
                [&measures](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(std::int64_t id,

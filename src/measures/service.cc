@@ -1,6 +1,8 @@
 #include "measures/service.h"
 
 #include "auth/rules.h"
+#include "base/csv.h"
+#include "base/masking.h"
 #include "base/text.h"
 #include "leads/rules.h"
 #include "measures/store.h"
@@ -367,6 +369,63 @@ Result<std::vector<Measure>> MeasureService::List(const auth::Principal& who, co
     ids += (ids.empty() ? "" : ",") + std::to_string(m.person_id);
   }
   CORDON_RETURN_IF_ERROR(audit_.Record(who, {"measures.list", "person", ids, "ok", "", ""}));
+  return out;
+}
+
+Result<std::string> MeasureService::ExportCsv(const auth::Principal& who, const MeasureQuery& q) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kMeasuresRead));
+  if (q.state != "current" && q.state != "released" && q.state != "all") {
+    return FieldInvalid("state", "应为 current、released 或 all (current, released or all)");
+  }
+  const auto today = Today();
+  std::string out =
+      "\xEF\xBB\xBF姓名,身份证号,人员类别,管控措施,状态,开始日期,结束日期,第几天,网格,地点,"
+      "未满足的解除条件\r\n";
+  std::int64_t rows = 0;
+  std::optional<auth::PathRange> scope;
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(scope, regions::ListScope(s, who, q.region));
+    if (!scope) {
+      return Status::Ok();
+    }
+    MeasureQuery page = q;
+    page.limit = 1000;
+    while (true) {
+      CORDON_ASSIGN_OR_RETURN(auto list, ListMeasures(s, *scope, page));
+      for (const Measure& m : list) {
+        std::string day;
+        if (auto start = base::ParseDate(m.start_date); start.has_value() && IsCurrent(m.state)) {
+          day = std::to_string(DayIndex(*start, today));
+        }
+        std::string missing;
+        if (m.state == "active" || m.state == "extended") {
+          CORDON_ASSIGN_OR_RETURN(auto items, MissingForRelease(m, today));
+          for (const auto& item : items) {
+            missing += (missing.empty() ? "" : "；") + item.substr(0, item.find(" ("));
+          }
+        }
+        for (const std::string& cell :
+             {base::MaskName(m.person_name), base::MaskIdNumber(m.person_id_number), m.category,
+              m.measure, m.state, m.start_date, m.end_date, day, m.region_name, m.place, missing}) {
+          out += base::CsvCell(cell);
+          out += ',';
+        }
+        out.back() = '\r';
+        out += '\n';
+        ++rows;
+      }
+      if (static_cast<int>(list.size()) < page.limit) {
+        return Status::Ok();
+      }
+      page.after = {list.back().region_path, list.back().id};
+    }
+  }));
+  if (!scope) {
+    return regions::RegionDenied(audit_, who, q.region);
+  }
+  CORDON_RETURN_IF_ERROR(audit_.Record(
+      who, {"measures.export", "region", q.region.empty() ? who.user.region_code : q.region, "ok",
+            "", "rows=" + std::to_string(rows)}));
   return out;
 }
 

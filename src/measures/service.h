@@ -55,6 +55,11 @@ class MeasureService {
   Result<std::vector<Measure>> List(const auth::Principal& who, const MeasureQuery& q,
                                     MeasureCounts* counts);
 
+  // Every measure of the list (no paging) as a spreadsheet to send up the chain: masked,
+  // UTF-8 with BOM, one row per measure. Read in pages of 1,000 in one transaction, so the
+  // file is one consistent picture. Audited with the row count. Errors as List.
+  Result<std::string> ExportCsv(const auth::Principal& who, const MeasureQuery& q);
+
   std::chrono::year_month_day Today() const { return base::LocalDate(clock_.Now(), offset_); }
   base::UtcOffset offset() const { return offset_; }
 

@@ -204,6 +204,17 @@ TEST_F(MeasuresApiTest, GridWorkersSeeAndActOnlyInTheirGrids) {
   EXPECT_EQ(list["items"][0]["person"]["name"].get<std::string>().find("*") != std::string::npos,
             true);                                  // masked
   EXPECT_EQ(list["counts"]["tests_due_today"], 1);  // day 1 is today
+
+  // The spreadsheet holds the same rows, masked: the worker's one, the city's two.
+  auto mine_csv = server_.Client().Get("/api/v1/measures/export.csv", Bearer(worker));
+  ASSERT_EQ(mine_csv->status, 200);
+  EXPECT_EQ(mine_csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(mine_csv->body.rfind("\xEF\xBB\xBF姓名,身份证号", 0), 0u);
+  EXPECT_EQ(std::count(mine_csv->body.begin(), mine_csv->body.end(), '\n'), 2);
+  EXPECT_NE(mine_csv->body.find("home_quarantine"), std::string::npos);
+  EXPECT_NE(mine_csv->body.find("第 1 天"), std::string::npos);  // day 1's test is missing
+  auto all_csv = server_.Client().Get("/api/v1/measures/export.csv", Bearer(admin_));
+  EXPECT_EQ(std::count(all_csv->body.begin(), all_csv->body.end(), '\n'), 3);
 }
 
 TEST_F(MeasuresApiTest, BadInputNamesTheFieldAndWritesNothing) {
