@@ -322,7 +322,7 @@ std::string_view TaskLevel(std::string_view status, std::int64_t due_at, std::in
   if (status != "open" || now <= due_at) {
     return "grid";
   }
-  constexpr std::int64_t kDay = 24 * 3600;
+  constexpr std::int64_t kDay = std::int64_t{24} * 3600;
   return now - due_at >= kDay ? "street" : "community";
 }
 
