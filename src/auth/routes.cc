@@ -5,6 +5,7 @@
 
 #include "auth/rules.h"
 #include "http/json_input.h"
+#include "http/params.h"
 
 namespace cordon::auth {
 namespace {
@@ -35,8 +36,7 @@ std::string Cookie(std::string_view token, bool secure, bool clear) {
 
 json AuditJson(const AuditRecord& r, base::UtcOffset offset) {
   return {{"id", r.id},
-          {"at", base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(r.at)),
-                                 offset)},
+          {"at", http::IsoTime(r.at, offset)},
           {"actor", r.actor},
           {"role", r.role},
           {"scope", r.scope},
@@ -49,21 +49,6 @@ json AuditJson(const AuditRecord& r, base::UtcOffset offset) {
           {"request_id", r.request_id},
           {"ip", r.ip},
           {"hash", r.hash}};
-}
-
-Result<std::int64_t> QueryInt(const http::Request& req, const char* name, std::int64_t fallback,
-                              std::int64_t min, std::int64_t max) {
-  if (!req.HasParam(name)) {
-    return fallback;
-  }
-  std::string v = req.Param(name);
-  std::int64_t n = 0;
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || ptr != v.data() + v.size() || n < min || n > max) {
-    return FieldInvalid(name, "应为 " + std::to_string(min) + "-" + std::to_string(max) +
-                                  " 之间的整数 (an integer in range)");
-  }
-  return n;
 }
 
 }  // namespace
@@ -107,12 +92,9 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
                });
   server.Route("DELETE", "/api/v1/users/{id}/sessions", Access::kAuthenticated,
                [&auth](http::Context& ctx) -> Result<http::Response> {
-                 std::int64_t id = 0;
-                 const std::string& text = ctx.path_params[0];
-                 auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-                 if (ec != std::errc() || ptr != text.data() + text.size()) {
-                   return NotFound("用户不存在 (no such user)");
-                 }
+                 CORDON_ASSIGN_OR_RETURN(
+                     std::int64_t id,
+                     http::PathId(ctx.path_params[0], "用户不存在 (no such user)"));
                  CORDON_ASSIGN_OR_RETURN(std::int64_t ended, auth.KillSessions(*ctx.principal, id));
                  return http::JsonResponse(200, http::JsonText(json{{"ended", ended}}));
                });
@@ -134,10 +116,11 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
           return PermissionDenied("只有审计员和管理员可以查看审计日志 (auditors and admins only)");
         }
         AuditQuery q;
-        CORDON_ASSIGN_OR_RETURN(q.after, QueryInt(ctx.request, "after", 0, 0, INT64_MAX));
+        CORDON_ASSIGN_OR_RETURN(q.after, http::IntParam(ctx.request, "after", 0, 0, INT64_MAX));
         // `before` pages newest first, as an auditor reads; `after` oldest first.
-        CORDON_ASSIGN_OR_RETURN(q.before, QueryInt(ctx.request, "before", 0, 0, INT64_MAX));
-        CORDON_ASSIGN_OR_RETURN(std::int64_t limit, QueryInt(ctx.request, "limit", 50, 1, 500));
+        CORDON_ASSIGN_OR_RETURN(q.before, http::IntParam(ctx.request, "before", 0, 0, INT64_MAX));
+        CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
+                                http::IntParam(ctx.request, "limit", 50, 1, 500));
         q.limit = static_cast<int>(limit);
         q.actor = ctx.request.Param("actor");
         q.action = ctx.request.Param("action");

@@ -7,16 +7,12 @@
 #include "base/masking.h"
 #include "followups/rules.h"
 #include "http/json_input.h"
+#include "http/params.h"
 
 namespace cordon::followups {
 namespace {
 
 using nlohmann::json;
-
-std::string Iso(std::int64_t unix_seconds, base::UtcOffset offset) {
-  return base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)),
-                         offset);
-}
 
 json Person(std::int64_t id, const std::string& name, const std::string& id_number,
             const std::string& phone) {
@@ -45,29 +41,20 @@ json FollowupJson(const Followup& f, const std::vector<int>& times) {
 }
 
 json AlertJson(const Alert& a, const FollowupService& service) {
-  return {
-      {"id", a.id},
-      {"kind", a.kind},
-      {"measure_id", a.measure_id},
-      {"person", Person(a.person_id, a.name, a.id_number, "")},
-      {"region", {{"code", a.region_code}, {"name", a.region_name}}},
-      {"raised_at", Iso(a.raised_at, service.offset())},
-      {"detail", a.detail},
-      {"escalation", EscalationFor(a.kind)},
-      {"level", a.state == "open" ? LevelOf(a.kind, a.raised_at, service.Now()) : "closed"},
-      {"state", a.state},
-      {"closed_at", a.closed_at == 0 ? json(nullptr) : json(Iso(a.closed_at, service.offset()))},
-      {"closed_by", a.closed_by},
-      {"outcome", a.outcome}};
-}
-
-Result<std::int64_t> PositiveId(const std::string& text, const char* what) {
-  std::int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
-    return NotFound(std::string(what) + "不存在 (not found)");
-  }
-  return id;
+  return {{"id", a.id},
+          {"kind", a.kind},
+          {"measure_id", a.measure_id},
+          {"person", Person(a.person_id, a.name, a.id_number, "")},
+          {"region", {{"code", a.region_code}, {"name", a.region_name}}},
+          {"raised_at", http::IsoTime(a.raised_at, service.offset())},
+          {"detail", a.detail},
+          {"escalation", EscalationFor(a.kind)},
+          {"level", a.state == "open" ? LevelOf(a.kind, a.raised_at, service.Now()) : "closed"},
+          {"state", a.state},
+          {"closed_at",
+           a.closed_at == 0 ? json(nullptr) : json(http::IsoTime(a.closed_at, service.offset()))},
+          {"closed_by", a.closed_by},
+          {"outcome", a.outcome}};
 }
 
 http::Response Answer(const json& body) {
@@ -135,7 +122,8 @@ void RegisterRoutes(http::Server& server, FollowupService& followups) {
   server.Route(
       "POST", "/api/v1/measures/{id}/followups", Access::kAuthenticated,
       [&followups](http::Context& ctx) -> Result<http::Response> {
-        CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "管控措施"));
+        CORDON_ASSIGN_OR_RETURN(std::int64_t id,
+                                http::PathId(ctx.path_params[0], "管控措施不存在 (not found)"));
         CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
         http::ObjectReader in(body);
         auto slot = in.Int("slot", true, 1, 24);
@@ -159,14 +147,9 @@ void RegisterRoutes(http::Server& server, FollowupService& followups) {
           q.state = ctx.request.Param("state");
         }
         CORDON_ASSIGN_OR_RETURN(q.after, store::ParseScopeCursor(ctx.request.Param("after")));
-        if (std::string limit = ctx.request.Param("limit"); !limit.empty()) {
-          int n = 0;
-          auto [ptr, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
-          if (ec != std::errc() || ptr != limit.data() + limit.size() || n < 1 || n > 500) {
-            return FieldInvalid("limit", "应为 1-500 之间的整数 (an integer in range)");
-          }
-          q.limit = n;
-        }
+        CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
+                                http::IntParam(ctx.request, "limit", 50, 1, 500));
+        q.limit = static_cast<int>(limit);
         std::vector<std::pair<std::string, std::int64_t>> open;
         CORDON_ASSIGN_OR_RETURN(auto alerts, followups.Alerts(*ctx.principal, q, &open));
         json items = json::array();
@@ -189,7 +172,8 @@ void RegisterRoutes(http::Server& server, FollowupService& followups) {
       });
   server.Route("POST", "/api/v1/alerts/{id}/close", Access::kAuthenticated,
                [&followups](http::Context& ctx) -> Result<http::Response> {
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "预警"));
+                 CORDON_ASSIGN_OR_RETURN(
+                     std::int64_t id, http::PathId(ctx.path_params[0], "预警不存在 (not found)"));
                  CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
                  http::ObjectReader in(body);
                  auto outcome = in.String("outcome", true, 2000);

@@ -6,6 +6,7 @@
 #include "base/local_time.h"
 #include "base/masking.h"
 #include "http/json_input.h"
+#include "http/params.h"
 #include "http/rate_limit.h"
 #include "leads/report.h"
 #include "leads/rules.h"
@@ -18,56 +19,28 @@ using nlohmann::json;
 // A lead file may be large (100,000 rows of an assist notice are about 15 MB).
 constexpr std::size_t kMaxImportBytes = std::size_t{64} << 20;
 
-std::string Iso(std::int64_t unix_seconds, base::UtcOffset offset) {
-  return base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)),
-                         offset);
-}
-
 json TaskJson(const Task& t, const LeadService& service) {
-  return {
-      {"id", t.id},
-      {"status", t.status},
-      {"category", t.category},
-      {"person",
-       {{"id", t.person_id},
-        {"name", base::MaskName(t.name)},
-        {"id_number", base::MaskIdNumber(t.id_number)},
-        {"phone", base::MaskPhone(t.phone)}}},
-      {"region", {{"code", t.region_code}, {"name", t.region_name}}},
-      {"unrouted", t.unrouted},
-      {"sources", t.sources},
-      {"lead_count", t.lead_count},
-      {"created_at", Iso(t.created_at, service.offset())},
-      {"due_at", Iso(t.due_at, service.offset())},
-      {"overdue", t.status == "open" && t.due_at < service.Now()},
-      {"level", TaskLevel(t.status, t.due_at, service.Now())},
-      {"checked_at", t.checked_at == 0 ? json(nullptr) : json(Iso(t.checked_at, service.offset()))},
-      {"checked_by", t.checked_by},
-      {"check_method", t.check_method},
-      {"check_note", t.check_note}};
-}
-
-Result<std::int64_t> PositiveId(const std::string& text, const char* what) {
-  std::int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
-    return NotFound(std::string(what) + "不存在 (not found)");
-  }
-  return id;
-}
-
-Result<std::int64_t> IntParam(const std::string& text, const char* field, std::int64_t fallback,
-                              std::int64_t min, std::int64_t max) {
-  if (text.empty()) {
-    return fallback;
-  }
-  std::int64_t n = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || ptr != text.data() + text.size() || n < min || n > max) {
-    return FieldInvalid(field, "应为 " + std::to_string(min) + "-" + std::to_string(max) +
-                                   " 之间的整数 (an integer in range)");
-  }
-  return n;
+  return {{"id", t.id},
+          {"status", t.status},
+          {"category", t.category},
+          {"person",
+           {{"id", t.person_id},
+            {"name", base::MaskName(t.name)},
+            {"id_number", base::MaskIdNumber(t.id_number)},
+            {"phone", base::MaskPhone(t.phone)}}},
+          {"region", {{"code", t.region_code}, {"name", t.region_name}}},
+          {"unrouted", t.unrouted},
+          {"sources", t.sources},
+          {"lead_count", t.lead_count},
+          {"created_at", http::IsoTime(t.created_at, service.offset())},
+          {"due_at", http::IsoTime(t.due_at, service.offset())},
+          {"overdue", t.status == "open" && t.due_at < service.Now()},
+          {"level", TaskLevel(t.status, t.due_at, service.Now())},
+          {"checked_at",
+           t.checked_at == 0 ? json(nullptr) : json(http::IsoTime(t.checked_at, service.offset()))},
+          {"checked_by", t.checked_by},
+          {"check_method", t.check_method},
+          {"check_note", t.check_note}};
 }
 
 }  // namespace
@@ -123,7 +96,8 @@ void RegisterRoutes(http::Server& server, LeadService& leads) {
   server.Route(
       "GET", "/api/v1/leads/imports/{id}/report.csv", Access::kAuthenticated,
       [&leads](http::Context& ctx) -> Result<http::Response> {
-        CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "导入记录"));
+        CORDON_ASSIGN_OR_RETURN(std::int64_t id,
+                                http::PathId(ctx.path_params[0], "导入记录不存在 (not found)"));
         CORDON_ASSIGN_OR_RETURN(ImportReport report, leads.Report(*ctx.principal, id));
         http::Response res = http::JsonResponse(200, ReportCsv(report));
         res.content_type = "text/csv; charset=utf-8";
@@ -141,7 +115,7 @@ void RegisterRoutes(http::Server& server, LeadService& leads) {
         }
         CORDON_ASSIGN_OR_RETURN(q.after, store::ParseScopeCursor(ctx.request.Param("after")));
         CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
-                                IntParam(ctx.request.Param("limit"), "limit", 50, 1, 500));
+                                http::IntParam(ctx.request, "limit", 50, 1, 500));
         q.limit = static_cast<int>(limit);
         TaskCounts counts;
         CORDON_ASSIGN_OR_RETURN(auto tasks, leads.Tasks(*ctx.principal, q, &counts));
@@ -164,7 +138,8 @@ void RegisterRoutes(http::Server& server, LeadService& leads) {
       });
   server.Route("POST", "/api/v1/tasks/{id}/check", Access::kAuthenticated,
                [&leads](http::Context& ctx) -> Result<http::Response> {
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "任务"));
+                 CORDON_ASSIGN_OR_RETURN(
+                     std::int64_t id, http::PathId(ctx.path_params[0], "任务不存在 (not found)"));
                  CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
                  http::ObjectReader in(body);
                  auto method = in.String("method", true, 16);

@@ -6,16 +6,12 @@
 #include "base/local_time.h"
 #include "base/masking.h"
 #include "http/json_input.h"
+#include "http/params.h"
 
 namespace cordon::measures {
 namespace {
 
 using nlohmann::json;
-
-std::string Iso(std::int64_t unix_seconds, base::UtcOffset offset) {
-  return base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)),
-                         offset);
-}
 
 json MeasureJson(const Measure& m, const MeasureService& service) {
   const auto today = service.Today();
@@ -32,8 +28,8 @@ json MeasureJson(const Measure& m, const MeasureService& service) {
         {{"day", t.day},
          {"date", t.date},
          {"result", t.result.empty() ? json(nullptr) : json(t.result)},
-         {"recorded_at",
-          t.recorded_at == 0 ? json(nullptr) : json(Iso(t.recorded_at, service.offset()))},
+         {"recorded_at", t.recorded_at == 0 ? json(nullptr)
+                                            : json(http::IsoTime(t.recorded_at, service.offset()))},
          {"recorded_by", t.recorded_by}});
   }
   json test_days = json::array();
@@ -50,7 +46,7 @@ json MeasureJson(const Measure& m, const MeasureService& service) {
   }
   json history = json::array();
   for (const auto& e : m.history) {
-    history.push_back({{"at", Iso(e.at, service.offset())},
+    history.push_back({{"at", http::IsoTime(e.at, service.offset())},
                        {"by", e.actor},
                        {"action", e.action},
                        {"from", e.from_state},
@@ -81,29 +77,6 @@ json MeasureJson(const Measure& m, const MeasureService& service) {
           {"step", m.step},
           {"previous_id", m.previous_id == 0 ? json(nullptr) : json(m.previous_id)},
           {"history", history}};
-}
-
-Result<std::int64_t> PositiveId(const std::string& text, const char* what) {
-  std::int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
-    return NotFound(std::string(what) + "不存在 (not found)");
-  }
-  return id;
-}
-
-Result<std::int64_t> IntParam(const std::string& text, const char* field, std::int64_t fallback,
-                              std::int64_t min, std::int64_t max) {
-  if (text.empty()) {
-    return fallback;
-  }
-  std::int64_t n = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || ptr != text.data() + text.size() || n < min || n > max) {
-    return FieldInvalid(field, "应为 " + std::to_string(min) + "-" + std::to_string(max) +
-                                   " 之间的整数 (an integer in range)");
-  }
-  return n;
 }
 
 http::Response Answer(int status, const json& body) {
@@ -140,7 +113,8 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
                });
   server.Route("POST", "/api/v1/people/{id}/measures", Access::kAuthenticated,
                [&measures](http::Context& ctx) -> Result<http::Response> {
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "人员"));
+                 CORDON_ASSIGN_OR_RETURN(
+                     std::int64_t id, http::PathId(ctx.path_params[0], "人员不存在 (not found)"));
                  CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
                  http::ObjectReader in(body);
                  auto category = in.String("category", true, 32);
@@ -154,7 +128,8 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
                });
   server.Route("POST", "/api/v1/people/{id}/classify", Access::kAuthenticated,
                [&measures](http::Context& ctx) -> Result<http::Response> {
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "人员"));
+                 CORDON_ASSIGN_OR_RETURN(
+                     std::int64_t id, http::PathId(ctx.path_params[0], "人员不存在 (not found)"));
                  CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
                  http::ObjectReader in(body);
                  auto category = in.String("category", true, 32);
@@ -174,7 +149,7 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
         }
         CORDON_ASSIGN_OR_RETURN(q.after, store::ParseScopeCursor(ctx.request.Param("after")));
         CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
-                                IntParam(ctx.request.Param("limit"), "limit", 50, 1, 500));
+                                http::IntParam(ctx.request, "limit", 50, 1, 500));
         q.limit = static_cast<int>(limit);
         MeasureCounts counts;
         CORDON_ASSIGN_OR_RETURN(auto list, measures.List(*ctx.principal, q, &counts));
@@ -212,15 +187,17 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
                });
   server.Route("GET", "/api/v1/measures/{id}", Access::kAuthenticated,
                [&measures](http::Context& ctx) -> Result<http::Response> {
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t id,
-                                         PositiveId(ctx.path_params[0], "管控措施"));
+                 CORDON_ASSIGN_OR_RETURN(
+                     std::int64_t id,
+                     http::PathId(ctx.path_params[0], "管控措施不存在 (not found)"));
                  CORDON_ASSIGN_OR_RETURN(Measure m, measures.Get(*ctx.principal, id));
                  return Answer(200, MeasureJson(m, measures));
                });
   server.Route(
       "POST", "/api/v1/measures/{id}/tests", Access::kAuthenticated,
       [&measures](http::Context& ctx) -> Result<http::Response> {
-        CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "管控措施"));
+        CORDON_ASSIGN_OR_RETURN(std::int64_t id,
+                                http::PathId(ctx.path_params[0], "管控措施不存在 (not found)"));
         CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
         http::ObjectReader in(body);
         auto day = in.Int("day", true, 1, 400);
@@ -233,7 +210,8 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
   server.Route(
       "POST", "/api/v1/measures/{id}/transition", Access::kAuthenticated,
       [&measures](http::Context& ctx) -> Result<http::Response> {
-        CORDON_ASSIGN_OR_RETURN(std::int64_t id, PositiveId(ctx.path_params[0], "管控措施"));
+        CORDON_ASSIGN_OR_RETURN(std::int64_t id,
+                                http::PathId(ctx.path_params[0], "管控措施不存在 (not found)"));
         CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
         http::ObjectReader in(body);
         auto action = in.String("action", true, 16);

@@ -6,6 +6,7 @@
 #include "base/local_time.h"
 #include "base/masking.h"
 #include "http/json_input.h"
+#include "http/params.h"
 
 namespace cordon::people {
 namespace {
@@ -13,11 +14,6 @@ namespace {
 using nlohmann::json;
 
 enum class NameView { kMasked, kFull };
-
-std::string Iso(std::int64_t unix_seconds, base::UtcOffset offset) {
-  return base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)),
-                         offset);
-}
 
 json PersonJson(const Person& p, NameView name_view, const PeopleService& service) {
   const std::chrono::year_month_day today = service.Today();
@@ -38,19 +34,9 @@ json PersonJson(const Person& p, NameView name_view, const PeopleService& servic
           {"region_name", p.region_name},
           {"household_id", p.household_id == 0 ? json(nullptr) : json(p.household_id)},
           {"version", p.version},
-          {"created_at", Iso(p.created_at, service.offset())},
-          {"updated_at", Iso(p.updated_at, service.offset())},
+          {"created_at", http::IsoTime(p.created_at, service.offset())},
+          {"updated_at", http::IsoTime(p.updated_at, service.offset())},
           {"masked", true}};
-}
-
-// Person ids are positive integers; anything else is answered exactly like an unknown id.
-Result<std::int64_t> PersonId(const std::string& text) {
-  std::int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
-    return NotFound("人员不存在或不在管辖范围内 (no such person in your jurisdiction)");
-  }
-  return id;
 }
 
 Result<std::int64_t> Cursor(const std::string& text, const char* field) {
@@ -148,40 +134,51 @@ void RegisterRoutes(http::Server& server, PeopleService& people) {
                  r.headers.emplace_back("Location", "/api/v1/people/" + std::to_string(p.id));
                  return http::Personal(r);
                });
-  server.Route("GET", "/api/v1/people/{id}", Access::kAuthenticated,
-               [&people](http::Context& ctx) -> Result<http::Response> {
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PersonId(ctx.path_params[0]));
-                 CORDON_ASSIGN_OR_RETURN(Person p, people.Get(*ctx.principal, id));
-                 http::Response r = http::JsonResponse(
-                     200, http::JsonText(PersonJson(p, NameView::kFull, people)));
-                 return http::Personal(r);
-               });
-  server.Route("PATCH", "/api/v1/people/{id}", Access::kAuthenticated,
-               [&people](http::Context& ctx) -> Result<http::Response> {
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PersonId(ctx.path_params[0]));
-                 CORDON_ASSIGN_OR_RETURN(PersonInput input, ReadInput(ctx.request.body, false));
-                 CORDON_ASSIGN_OR_RETURN(Person p, people.Update(*ctx.principal, id, input));
-                 http::Response r = http::JsonResponse(
-                     200, http::JsonText(PersonJson(p, NameView::kFull, people)));
-                 return http::Personal(r);
-               });
-  server.Route("POST", "/api/v1/people/{id}/reveal", Access::kAuthenticated,
-               [&people](http::Context& ctx) -> Result<http::Response> {
-                 CORDON_ASSIGN_OR_RETURN(std::int64_t id, PersonId(ctx.path_params[0]));
-                 CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
-                 http::ObjectReader in(body);
-                 auto fields = in.StringList("fields", true, 4);
-                 auto reason = in.String("reason", true, 1000);
-                 CORDON_RETURN_IF_ERROR(in.Finish());
-                 CORDON_ASSIGN_OR_RETURN(auto values,
-                                         people.Reveal(*ctx.principal, id, *fields, *reason));
-                 json out = json::object();
-                 for (const auto& [k, v] : values) {
-                   out[k] = v;
-                 }
-                 http::Response r = http::JsonResponse(200, http::JsonText(out));
-                 return http::Personal(r);
-               });
+  server.Route(
+      "GET", "/api/v1/people/{id}", Access::kAuthenticated,
+      [&people](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(
+            std::int64_t id,
+            http::PathId(ctx.path_params[0],
+                         "人员不存在或不在管辖范围内 (no such person in your jurisdiction)"));
+        CORDON_ASSIGN_OR_RETURN(Person p, people.Get(*ctx.principal, id));
+        http::Response r =
+            http::JsonResponse(200, http::JsonText(PersonJson(p, NameView::kFull, people)));
+        return http::Personal(r);
+      });
+  server.Route(
+      "PATCH", "/api/v1/people/{id}", Access::kAuthenticated,
+      [&people](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(
+            std::int64_t id,
+            http::PathId(ctx.path_params[0],
+                         "人员不存在或不在管辖范围内 (no such person in your jurisdiction)"));
+        CORDON_ASSIGN_OR_RETURN(PersonInput input, ReadInput(ctx.request.body, false));
+        CORDON_ASSIGN_OR_RETURN(Person p, people.Update(*ctx.principal, id, input));
+        http::Response r =
+            http::JsonResponse(200, http::JsonText(PersonJson(p, NameView::kFull, people)));
+        return http::Personal(r);
+      });
+  server.Route(
+      "POST", "/api/v1/people/{id}/reveal", Access::kAuthenticated,
+      [&people](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(
+            std::int64_t id,
+            http::PathId(ctx.path_params[0],
+                         "人员不存在或不在管辖范围内 (no such person in your jurisdiction)"));
+        CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+        http::ObjectReader in(body);
+        auto fields = in.StringList("fields", true, 4);
+        auto reason = in.String("reason", true, 1000);
+        CORDON_RETURN_IF_ERROR(in.Finish());
+        CORDON_ASSIGN_OR_RETURN(auto values, people.Reveal(*ctx.principal, id, *fields, *reason));
+        json out = json::object();
+        for (const auto& [k, v] : values) {
+          out[k] = v;
+        }
+        http::Response r = http::JsonResponse(200, http::JsonText(out));
+        return http::Personal(r);
+      });
 }
 
 }  // namespace cordon::people
