@@ -4,6 +4,11 @@ import { canSee, homeFor } from './access.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  // 入境/来返人员主动报备: for the public, no account and no app frame (a QR code points at /r).
+  {
+    path: '/report', alias: '/r', name: 'selfReport', component: () => import('./views/public/SelfReportView.vue'),
+    meta: { public: true, open: true },
+  },
   {
     path: '/',
     component: () => import('./layouts/MainLayout.vue'),
@@ -34,6 +39,8 @@ export const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
+  // Open pages (the public self-report form) need no session and do not ask for one.
+  if (to.meta.open) return true
   const session = useSessionStore()
   if (!session.checked) await session.load()
   if (to.meta.public) {
