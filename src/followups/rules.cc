@@ -32,7 +32,7 @@ Result<std::vector<int>> ParseTimes(std::string_view text) {
 }
 
 std::string FormatTime(int minutes) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
   return buf;
 }
