@@ -5,6 +5,7 @@
 #      over a generated city of POPULATION people, random ids;
 #   both at CONNECTIONS and again at LOW_CONNECTIONS (default 8) for latency.
 # The server runs with its default event-loop threads (SERVER_THREADS to change).
+# PIN=1 pins the server to cpu0 and wrk to cpu1 (performance.md 7.4 runs both ways).
 # Usage: bench/http/run.sh [POPULATION] [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +15,10 @@ connections=${3:-64}
 threads=${WRK_THREADS:-2}
 port=${PORT:-18080}
 bin=${CORDON:-build/cordon}
+server_cpu=() client_cpu=()
+if [[ ${PIN:-0} == 1 ]]; then
+  server_cpu=(taskset -c 0) client_cpu=(taskset -c 1)
+fi
 dir=$(mktemp -d /tmp/cordon-bench-http-XXXXXX)
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$dir"' EXIT
 
@@ -22,7 +27,7 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(lsc
 echo "== generating $population people"
 /usr/bin/time -f "generated in %e s, max RSS %M KiB" "$bin" demo --data "$dir" --population "$population" --seed 1 --generate-only | tail -1
 sync  # the generated database is written back first, not during the measurement
-"$bin" serve --data "$dir" --port "$port" ${SERVER_THREADS:+--threads "$SERVER_THREADS"} >"$dir/server.log" 2>&1 &
+"${server_cpu[@]}" "$bin" serve --data "$dir" --port "$port" ${SERVER_THREADS:+--threads "$SERVER_THREADS"} >"$dir/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
@@ -41,15 +46,15 @@ end
 LUA
 
 echo "== small cached JSON: GET /api/v1/version, c=$connections, ${seconds}s"
-wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port/api/v1/version" | sed -n '/Latency Distribution/,/Transfer/p'
+"${client_cpu[@]}" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port/api/v1/version" | sed -n '/Latency Distribution/,/Transfer/p'
 echo "== person by id (authenticated, masked, audited): c=$connections, ${seconds}s"
 before=$(sqlite3 "$dir/cordon.db" "SELECT COUNT(*) FROM audit WHERE action='people.get'")
-wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$dir/person.lua" "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,$p'
+"${client_cpu[@]}" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$dir/person.lua" "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,$p'
 after=$(sqlite3 "$dir/cordon.db" "SELECT COUNT(*) FROM audit WHERE action='people.get'")
 echo "audit rows written for person reads: $((after - before))"
 # Latency at c=64 is bound by Little's law (64 / throughput); p99 is also read at a low count.
 low=${LOW_CONNECTIONS:-8}
 echo "== person by id at c=$low, ${seconds}s"
-wrk -t2 -c"$low" -d"${seconds}s" --latency -s "$dir/person.lua" "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,$p'
+"${client_cpu[@]}" wrk -t2 -c"$low" -d"${seconds}s" --latency -s "$dir/person.lua" "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,$p'
 echo "== small cached JSON at c=$low, ${seconds}s"
-wrk -t2 -c"$low" -d"${seconds}s" --latency "http://127.0.0.1:$port/api/v1/version" | sed -n '/Latency Distribution/,/Transfer/p'
+"${client_cpu[@]}" wrk -t2 -c"$low" -d"${seconds}s" --latency "http://127.0.0.1:$port/api/v1/version" | sed -n '/Latency Distribution/,/Transfer/p'
