@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "auth/routes.h"
+#include "duplicates/routes.h"
 #include "followups/routes.h"
 #include "leads/routes.h"
 #include "measures/routes.h"
@@ -51,6 +52,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->followups_ = std::make_unique<followups::FollowupService>(*app->db_, *app->audit_,
                                                                  app->clock_, app->offset_);
   app->timeline_ = std::make_unique<timeline::TimelineService>(*app->db_, *app->audit_);
+  app->duplicates_ =
+      std::make_unique<duplicates::DuplicateService>(*app->db_, *app->audit_, app->clock_);
   return app;
 }
 
@@ -63,6 +66,7 @@ http::Server& App::BuildServer() {
   measures::RegisterRoutes(*server_, *measures_);
   followups::RegisterRoutes(*server_, *followups_);
   timeline::RegisterRoutes(*server_, *timeline_, offset_);
+  duplicates::RegisterRoutes(*server_, *duplicates_, clock_, offset_);
   // A small public answer for monitors and for measuring the HTTP layer alone.
   server_->Route(
       "GET", "/api/v1/version", http::Access::kPublic,

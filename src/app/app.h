@@ -12,6 +12,7 @@
 #include "auth/audit_log.h"
 #include "auth/service.h"
 #include "base/local_time.h"
+#include "duplicates/service.h"
 #include "followups/service.h"
 #include "http/server.h"
 #include "leads/service.h"
@@ -67,6 +68,7 @@ class App {
   std::unique_ptr<measures::MeasureService> measures_;
   std::unique_ptr<followups::FollowupService> followups_;
   std::unique_ptr<timeline::TimelineService> timeline_;
+  std::unique_ptr<duplicates::DuplicateService> duplicates_;
   std::unique_ptr<http::Server> server_;
   std::mutex jobs_mu_;
   std::condition_variable jobs_cv_;

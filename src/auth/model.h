@@ -24,6 +24,7 @@ enum class Permission {
   kPeopleRead,
   kPeopleWrite,
   kPeopleReveal,
+  kPeopleMerge,  // decide doubtful pairs of files: merge, keep apart, undo a merge
   kRegionsRead,
   kAuditRead,
   kUsersManage,

@@ -56,6 +56,9 @@ bool Can(Role role, Permission permission) {
     case Permission::kPeopleWrite:
       return role == Role::kAdmin || role == Role::kEpidemiologist || role == Role::kGridWorker ||
              role == Role::kSiteManager;
+    case Permission::kPeopleMerge:
+      // Those who keep the files one person each; the command centre reads, it does not merge.
+      return role == Role::kAdmin || role == Role::kEpidemiologist || role == Role::kGridWorker;
     case Permission::kLeadsImport:
       return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist;
     case Permission::kTasksRead:

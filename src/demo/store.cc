@@ -2,10 +2,35 @@
 
 #include <unordered_map>
 
+#include "base/id_number.h"
+#include "people/duplicate_queue.h"
+
 namespace cordon::demo {
 namespace {
 
 constexpr std::size_t kBatch = 50'000;  // rows per transaction: bounded memory, few fsyncs
+
+// One resident in this many was filed twice by another system, with a mistyped ID: the doubtful
+// matches (疑似重复档案) a real city starts with. Small cities (the tests') have none.
+constexpr std::size_t kFiledTwiceEvery = 5'000;
+constexpr std::size_t kSmallestCityWithDuplicates = 10'000;
+
+// The same person's ID with one digit of the sequence code mistyped: still valid (the check
+// character recomputed), of the same sex, and no one else's in the city.
+Result<std::string> MistypedId(store::Session& s, const std::string& id) {
+  for (char k = 1; k <= 9; ++k) {
+    std::string first17 = id.substr(0, 17);
+    first17[14] = static_cast<char>('0' + (first17[14] - '0' + k) % 10);
+    std::string candidate = first17 + base::GbCheckCharacter(first17);
+    CORDON_ASSIGN_OR_RETURN(
+        std::int64_t taken,
+        s.QueryInt("SELECT COUNT(*) FROM people WHERE id_number = ?", {candidate}));
+    if (taken == 0) {
+      return candidate;
+    }
+  }
+  return std::string();
+}
 
 }  // namespace
 
@@ -81,6 +106,37 @@ Status LoadCity(store::Database& db, const sim::City& city, std::int64_t now,
     }));
     progress("people: " + std::to_string(std::min(start + kBatch, city.people.size())) + " / " +
              std::to_string(city.people.size()));
+  }
+
+  if (city.people.size() >= kSmallestCityWithDuplicates) {
+    std::size_t filed_twice = 0;
+    CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) {
+      for (std::size_t i = kFiledTwiceEvery / 2; i < city.people.size(); i += kFiledTwiceEvery) {
+        const auto& p = city.people[i];
+        if (p.phone.empty()) {
+          continue;
+        }
+        CORDON_ASSIGN_OR_RETURN(std::string id, MistypedId(s, p.id_number));
+        if (id.empty()) {
+          continue;
+        }
+        // Filed by a data push: the same name, phone and address, no household.
+        CORDON_RETURN_IF_ERROR(
+            s.Exec("INSERT INTO people (id_type, id_number, name, sex, birth_date, phone, "
+                   "address, region_code, region_path, version, created_at, updated_at) "
+                   "VALUES ('resident_id', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                   {id, p.name, std::string(1, p.sex), p.birth_date, p.phone, p.address,
+                    p.grid_code, path_of.at(p.grid_code), now, now})
+                .status());
+        CORDON_ASSIGN_OR_RETURN(std::int64_t copy,
+                                s.QueryInt("SELECT id FROM people WHERE id_number = ?", {id}));
+        CORDON_ASSIGN_OR_RETURN(int queued,
+                                people::QueueSameNamePhone(s, copy, "data_push", "demo", now));
+        filed_twice += static_cast<std::size_t>(queued);
+      }
+      return Status::Ok();
+    }));
+    progress("files filed twice (疑似重复): " + std::to_string(filed_twice));
   }
 
   CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) {

@@ -36,6 +36,8 @@ class ObjectReader {
   std::optional<double> Number(std::string_view name, bool required);
   std::optional<std::vector<std::string>> StringList(std::string_view name, bool required,
                                                      std::size_t max_items);
+  // Any JSON value, for a field the caller reads itself (an array of rows); nullptr when absent.
+  const nlohmann::json* Any(std::string_view name, bool required) { return Get(name, required); }
   bool Has(std::string_view name) const { return object_.contains(name); }
   void AddError(std::string field, std::string message);
   Status Finish();

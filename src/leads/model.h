@@ -34,6 +34,7 @@ struct RowReport {
   std::int64_t person_id = 0;
   std::int64_t task_id = 0;
   std::int64_t lead_id = 0;  // not in reports: the receipt of a self-report
+  bool doubtful = false;     // a new file that may be someone on record: queued for a person
 };
 
 struct ImportReport {
@@ -42,6 +43,7 @@ struct ImportReport {
   std::string file_name;
   std::string source;
   int accepted = 0, merged = 0, rejected = 0;
+  int doubtful = 0;  // rows whose new file was queued as a possible duplicate
   std::vector<RowReport> rows;
 };
 

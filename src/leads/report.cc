@@ -14,13 +14,19 @@ json ReportJson(const ImportReport& report) {
                     {"outcome", OutcomeName(r.outcome)},
                     {"field", r.field},
                     {"reason", r.reason},
+                    {"doubtful", r.doubtful},
                     {"person_id", r.person_id == 0 ? json(nullptr) : json(r.person_id)},
                     {"task_id", r.task_id == 0 ? json(nullptr) : json(r.task_id)}});
   }
-  return {{"import_id", report.import_id}, {"already_imported", report.already_imported},
-          {"file_name", report.file_name}, {"source", report.source},
-          {"accepted", report.accepted},   {"merged", report.merged},
-          {"rejected", report.rejected},   {"rows", rows}};
+  return {{"import_id", report.import_id},
+          {"already_imported", report.already_imported},
+          {"file_name", report.file_name},
+          {"source", report.source},
+          {"accepted", report.accepted},
+          {"merged", report.merged},
+          {"rejected", report.rejected},
+          {"doubtful", report.doubtful},
+          {"rows", rows}};
 }
 
 ImportReport ReportFromJson(const json& j) {
@@ -31,6 +37,7 @@ ImportReport ReportFromJson(const json& j) {
   r.accepted = j.value("accepted", 0);
   r.merged = j.value("merged", 0);
   r.rejected = j.value("rejected", 0);
+  r.doubtful = j.value("doubtful", 0);
   for (const auto& row : j.value("rows", json::array())) {
     RowReport rr;
     rr.line = row.value("line", std::size_t{0});
@@ -40,6 +47,7 @@ ImportReport ReportFromJson(const json& j) {
                                        : Outcome::kRejected;
     rr.field = row.value("field", "");
     rr.reason = row.value("reason", "");
+    rr.doubtful = row.value("doubtful", false);
     rr.person_id = row["person_id"].is_number() ? row["person_id"].get<std::int64_t>() : 0;
     rr.task_id = row["task_id"].is_number() ? row["task_id"].get<std::int64_t>() : 0;
     r.rows.push_back(std::move(rr));

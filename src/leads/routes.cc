@@ -9,6 +9,7 @@
 #include "http/params.h"
 #include "http/rate_limit.h"
 #include "leads/report.h"
+#include "leads/routes_push.h"
 #include "leads/rules.h"
 
 namespace cordon::leads {
@@ -93,6 +94,29 @@ void RegisterRoutes(http::Server& server, LeadService& leads) {
         return http::Personal(res);
       },
       kMaxImportBytes);
+  // Rows as JSON, from another system (data_push) or typed in the browser (door_to_door, a line
+  // listing of one case's contacts): the same rules, report and idempotence as a file.
+  server.Route(
+      "POST", "/api/v1/leads", Access::kAuthenticated,
+      [&leads](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+        http::ObjectReader in(body);
+        auto source = in.String("source", true, 32);
+        auto batch = in.String("batch", false, 200);
+        const json* rows = in.Any("rows", true);
+        CORDON_RETURN_IF_ERROR(in.Finish());
+        CORDON_ASSIGN_OR_RETURN(std::string csv, CsvOfRows(*rows));
+        CORDON_ASSIGN_OR_RETURN(
+            ImportReport report,
+            leads.Import(*ctx.principal, *source, batch.value_or(*source + ".json"), csv));
+        json out = ReportJson(report);
+        for (auto& row : out["rows"]) {
+          row["row"] = row["line"].get<std::int64_t>() - 2;  // index into the rows sent
+        }
+        http::Response res = http::JsonResponse(200, out.dump());
+        return http::Personal(res);
+      },
+      std::size_t{8} << 20);
   server.Route(
       "GET", "/api/v1/leads/imports/{id}/report.csv", Access::kAuthenticated,
       [&leads](http::Context& ctx) -> Result<http::Response> {

@@ -11,6 +11,7 @@
 #include "leads/report.h"
 #include "leads/rules.h"
 #include "leads/store.h"
+#include "people/duplicate_queue.h"
 #include "regions/scope.h"
 
 namespace cordon::leads {
@@ -145,6 +146,16 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
     r.reason = unrouted ? "新建档案；住址未匹配到网格，进入待分配 (new file; address matched "
                           "no grid: waiting to be assigned)"
                         : "新建档案 (new person file)";
+    // An ID not on file under a name and phone that are: a mistyped ID, or a namesake sharing
+    // a phone. The lead goes ahead on the new file; a person decides whether to merge.
+    CORDON_ASSIGN_OR_RETURN(int doubtful,
+                            people::QueueSameNamePhone(s, id, source, who.user.username, now));
+    if (doubtful > 0) {
+      r.doubtful = true;
+      r.reason +=
+          "；与已有档案姓名、手机号相同，已提交疑似重复核对 (same name and phone as a "
+          "file on record: queued for a duplicate check)";
+    }
   } else if (!person->region_code.empty()) {
     CORDON_ASSIGN_OR_RETURN(region, regions.Get(person->region_code));
   }
@@ -199,7 +210,10 @@ std::int64_t LeadService::Now() const {
 
 Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string_view source,
                                          std::string_view file_name, std::string_view bytes) {
-  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kLeadsImport));
+  // Grid workers bring in what they find at the door; lists and pushes are the command's.
+  if (!(source == "door_to_door" && auth::Can(who.user.role, auth::Permission::kPeopleWrite))) {
+    CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kLeadsImport));
+  }
   if (!IsSource(source)) {
     return FieldInvalid("source",
                         "线索来源应为 assist_notice、data_push、self_report、"
@@ -267,6 +281,7 @@ Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string
       (r.outcome == Outcome::kAccepted ? report.accepted
        : r.outcome == Outcome::kMerged ? report.merged
                                        : report.rejected)++;
+      report.doubtful += r.doubtful ? 1 : 0;
     }
     CORDON_RETURN_IF_ERROR(
         SaveImportReport(s, report.import_id, report, ReportJson(report).dump()));

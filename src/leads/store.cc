@@ -101,8 +101,11 @@ Status SaveImportReport(store::Session& s, std::int64_t id, const ImportReport& 
 Result<std::optional<PersonRef>> PersonByIdNumber(store::Session& s, const std::string& id_number) {
   std::optional<PersonRef> out;
   CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT id, name, region_code, region_path FROM people WHERE id_number = ? "
-              "AND id_type = 'resident_id'",
+      // A merged file answers for the file it became: a later list naming the old ID
+      // reaches the one person.
+      s.Query("SELECT k.id, k.name, k.region_code, k.region_path FROM people p "
+              "JOIN people k ON k.id = COALESCE(p.merged_into, p.id) "
+              "WHERE p.id_number = ? AND p.id_type = 'resident_id'",
               {id_number}, [&](const store::Row& row) {
                 out = PersonRef{row.Int(0), row.Text(1), row.IsNull(2) ? "" : row.Text(2),
                                 row.IsNull(3) ? "" : row.Text(3)};
@@ -113,13 +116,14 @@ Result<std::optional<PersonRef>> PersonByIdNumber(store::Session& s, const std::
 
 Result<std::vector<PersonRef>> PeopleByPhone(store::Session& s, const std::string& phone) {
   std::vector<PersonRef> out;
-  CORDON_RETURN_IF_ERROR(s.Query(
-      "SELECT id, name, region_code, region_path FROM people WHERE phone = ? ORDER BY id LIMIT 50",
-      {phone}, [&](const store::Row& row) {
-        out.push_back({row.Int(0), row.Text(1), row.IsNull(2) ? "" : row.Text(2),
-                       row.IsNull(3) ? "" : row.Text(3)});
-        return Status::Ok();
-      }));
+  CORDON_RETURN_IF_ERROR(
+      s.Query("SELECT id, name, region_code, region_path FROM people WHERE phone = ? "
+              "AND merged_into IS NULL ORDER BY id LIMIT 50",
+              {phone}, [&](const store::Row& row) {
+                out.push_back({row.Int(0), row.Text(1), row.IsNull(2) ? "" : row.Text(2),
+                               row.IsNull(3) ? "" : row.Text(3)});
+                return Status::Ok();
+              }));
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include "base/masking.h"
 #include "http/json_input.h"
 #include "http/params.h"
+#include "people/routes_json.h"
 
 namespace cordon::people {
 namespace {
@@ -16,27 +17,7 @@ using nlohmann::json;
 enum class NameView { kMasked, kFull };
 
 json PersonJson(const Person& p, NameView name_view, const PeopleService& service) {
-  const std::chrono::year_month_day today = service.Today();
-  json age = nullptr;
-  if (auto birth = base::ParseDate(p.birth_date); birth.has_value()) {
-    age = base::AgeOn(*birth, today);
-  }
-  return {{"id", p.id},
-          {"id_type", p.id_type},
-          {"id_number", base::MaskIdNumber(p.id_number)},
-          {"name", name_view == NameView::kFull ? p.name : base::MaskName(p.name)},
-          {"sex", p.sex},
-          {"birth_date", p.birth_date},
-          {"age", age},
-          {"phone", base::MaskPhone(p.phone)},
-          {"address", base::MaskAddress(p.address)},
-          {"region", p.region_code},
-          {"region_name", p.region_name},
-          {"household_id", p.household_id == 0 ? json(nullptr) : json(p.household_id)},
-          {"version", p.version},
-          {"created_at", http::IsoTime(p.created_at, service.offset())},
-          {"updated_at", http::IsoTime(p.updated_at, service.offset())},
-          {"masked", true}};
+  return people::PersonJson(p, service.Today(), service.offset(), name_view == NameView::kFull);
 }
 
 Result<std::int64_t> Cursor(const std::string& text, const char* field) {

@@ -2,6 +2,7 @@
 
 #include "auth/rules.h"
 #include "base/text.h"
+#include "people/duplicate_queue.h"
 #include "people/rules.h"
 #include "people/store.h"
 
@@ -128,6 +129,10 @@ Result<Person> PeopleService::Create(const auth::Principal& who, const PersonInp
     }
     CORDON_ASSIGN_OR_RETURN(person.id, Insert(s, person, now));
     person.created_at = person.updated_at = now;
+    // A second file for someone already on record (another document, the same name and phone)
+    // is kept, and queued for a person to merge or keep apart.
+    CORDON_RETURN_IF_ERROR(
+        QueueSameNamePhone(s, person.id, "people", who.user.username, now).status());
     return audit_.Append(s, who,
                          {"people.create", "person", std::to_string(person.id), "ok", "",
                           "id_type,id_number,name,sex,birth_date,phone,address,region"});

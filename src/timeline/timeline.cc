@@ -42,6 +42,12 @@ constexpr Source kSources[] = {
      "f.measure_id WHERE m.person_id = ?"},
     {"alert",
      "SELECT raised_at, '预警 · ' || kind, detail, '', id FROM alerts WHERE person_id = ?"},
+    {"merge",
+     "SELECT at, '合并档案', '并入档案 ' || merged_id || ' · ' || reason, actor, id FROM "
+     "person_merges WHERE kept_id = ?"},
+    {"unmerge",
+     "SELECT undone_at, '撤销合并', '档案 ' || merged_id || ' 恢复 · ' || undo_reason, undone_by, "
+     "id FROM person_merges WHERE kept_id = ? AND undone_at IS NOT NULL"},
     {"alert_closed",
      "SELECT closed_at, '预警处置 · ' || kind, outcome, closed_by, id FROM alerts WHERE person_id "
      "= ? AND closed_at IS NOT NULL"},

@@ -79,6 +79,14 @@ TEST(PermissionTest, EveryRoleReadsRegionsAndPeopleReadersAreTheExpectedOnes) {
   }
 }
 
+TEST(PermissionTest, OnlyThoseWhoKeepTheFilesMergeThem) {
+  for (Role role : kAllRoles) {
+    const bool merges =
+        role == Role::kAdmin || role == Role::kEpidemiologist || role == Role::kGridWorker;
+    EXPECT_EQ(Can(role, Permission::kPeopleMerge), merges) << RoleName(role);
+  }
+}
+
 // ---- Jurisdiction ranges ----
 
 bool InRange(const PathRange& r, const std::string& path) { return path >= r.lo && path < r.hi; }

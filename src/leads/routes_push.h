@@ -1,0 +1,18 @@
+// Leads pushed as JSON (数据推送, door-to-door entries, a line listing typed in the browser) read
+// as the CSV a list would be: one set of column names and row rules for every source.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "base/status.h"
+
+namespace cordon::leads {
+
+// rows: 1 to kMaxPushRows objects whose values are strings (or null); the known column names
+// (name, id_number, phone, address, origin, category, reported_at) and any other key, kept as a
+// note like an extra column of a file. Errors name the field as rows[i].key.
+inline constexpr std::size_t kMaxPushRows = 5000;
+Result<std::string> CsvOfRows(const nlohmann::json& rows);
+
+}  // namespace cordon::leads
