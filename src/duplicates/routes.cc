@@ -63,21 +63,22 @@ struct View {
   }
 
   json PairJson(const Pair& p, bool with_holdings) const {
-    json out = {{"id", p.id},
-                {"status", p.status},
-                {"reason", p.reason},
-                {"note", p.note},
-                {"source", p.source},
-                {"created_at", Time(p.created_at)},
-                {"created_by", p.created_by},
-                {"decided_at", Time(p.decided_at)},
-                {"decided_by", p.decided_by.empty() ? json(nullptr) : json(p.decided_by)},
-                {"decision_note", p.decision_note.empty() ? json(nullptr) : json(p.decision_note)},
-                {"merge_id", p.merge_id == 0 ? json(nullptr) : json(p.merge_id)},
-                {"kept_id", p.kept_id == 0 ? json(nullptr) : json(p.kept_id)},
-                {"differs", Differs(p.left, p.right)},
-                {"left_id", p.left_id},
-                {"right_id", p.right_id}};
+    json out = {
+        {"id", p.id},
+        {"status", p.status},
+        {"reason", p.reason},
+        {"note", p.note},
+        {"source", p.source},
+        {"created_at", Time(p.created_at)},
+        {"created_by", p.created_by},
+        {"decided_at", Time(p.decided_at)},
+        {"decided_by", p.decided_by.empty() ? json(nullptr) : json(p.decided_by)},
+        {"decision_note", p.decision_note.empty() ? json(nullptr) : json(p.decision_note)},
+        {"merge_id", p.merge_id == 0 ? json(nullptr) : json(p.merge_id)},
+        {"kept_id", p.status != "merged" || p.kept_id == 0 ? json(nullptr) : json(p.kept_id)},
+        {"differs", Differs(p.left, p.right)},
+        {"left_id", p.left_id},
+        {"right_id", p.right_id}};
     if (with_holdings) {
       out["left"] = {{"person", Person(p.left)}, {"holds", Holds(p.left_holds)}};
       out["right"] = {{"person", Person(p.right)}, {"holds", Holds(p.right_holds)}};

@@ -260,7 +260,7 @@ Result<std::int64_t> DuplicateService::Report(const auth::Principal& who, std::i
     CORDON_RETURN_IF_ERROR(
         people::QueueDuplicate(s, a, b, "reported", "reported", reason, who.user.username, now)
             .status());
-    CORDON_RETURN_IF_ERROR(ReopenPair(s, std::min(a, b), std::max(a, b)));
+    CORDON_RETURN_IF_ERROR(ReopenPair(s, std::min(a, b), std::max(a, b), reason));
     CORDON_ASSIGN_OR_RETURN(id, PairIdOf(s, a, b));
     if (id == 0) {
       return FailedPrecondition("两份档案不在同一城市，无法比对 (the files share no region)");

@@ -155,7 +155,12 @@ Status DecidePair(store::Session& s, std::int64_t id, const std::string& status,
       .status();
 }
 
-Status ReopenPair(store::Session& s, std::int64_t left_id, std::int64_t right_id) {
+Status ReopenPair(store::Session& s, std::int64_t left_id, std::int64_t right_id,
+                  const std::string& note) {
+  CORDON_RETURN_IF_ERROR(s.Exec("UPDATE duplicate_pairs SET note = ? WHERE left_id = ? AND "
+                                "right_id = ? AND note = ''",
+                                {note, left_id, right_id})
+                             .status());
   return s
       .Exec(
           "UPDATE duplicate_pairs SET status = 'open', decided_at = NULL, decided_by = NULL, "

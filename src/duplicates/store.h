@@ -28,8 +28,10 @@ Result<std::vector<std::pair<std::int64_t, std::int64_t>>> SameNamePhoneIn(
 Status DecidePair(store::Session& s, std::int64_t id, const std::string& status,
                   const std::string& by, const std::string& note, std::int64_t merge_id,
                   std::int64_t now);
-// A kept-apart pair reported again as one person goes back to the queue.
-Status ReopenPair(store::Session& s, std::int64_t left_id, std::int64_t right_id);
+// A pair reported by hand: a kept-apart pair goes back to the queue, and a pair queued by a rule
+// gets the reporter's reason as its note.
+Status ReopenPair(store::Session& s, std::int64_t left_id, std::int64_t right_id,
+                  const std::string& note);
 Result<std::int64_t> PairIdOf(store::Session& s, std::int64_t a, std::int64_t b);
 
 struct StoredMerge {

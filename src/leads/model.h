@@ -71,6 +71,8 @@ struct TaskQuery {
 
 struct TaskCounts {
   std::int64_t open = 0, overdue = 0, unrouted = 0;
+  std::map<std::string, std::int64_t> by_category;  // filled by summaries only
+  void Add(const TaskCounts& other);
 };
 
 }  // namespace cordon::leads

@@ -44,6 +44,17 @@ json TaskJson(const Task& t, const LeadService& service) {
           {"check_note", t.check_note}};
 }
 
+json CountsJson(const TaskCounts& c) {
+  return {{"open", c.open},
+          {"overdue", c.overdue},
+          {"unrouted", c.unrouted},
+          {"by_category", c.by_category}};
+}
+
+json NodeJson(const regions::BreakdownNode& n) {
+  return {{"code", n.code}, {"name", n.name}, {"level", n.level}};
+}
+
 }  // namespace
 
 void RegisterRoutes(http::Server& server, LeadService& leads) {
@@ -129,6 +140,28 @@ void RegisterRoutes(http::Server& server, LeadService& leads) {
                                                             std::to_string(id) + "-report.csv\"");
         return http::Personal(res);
       });
+  // 排查任务统计 per child region, for the dashboard at any level of the tree.
+  server.Route("GET", "/api/v1/tasks/summary", Access::kAuthenticated,
+               [&leads](http::Context& ctx) -> Result<http::Response> {
+                 CORDON_ASSIGN_OR_RETURN(
+                     auto summary, leads.Summarize(*ctx.principal, ctx.request.Param("region")));
+                 json children = json::array();
+                 for (std::size_t i = 0; i < summary.children.size(); ++i) {
+                   json c = NodeJson(summary.breakdown.children[i]);
+                   c.update(CountsJson(summary.children[i]));
+                   children.push_back(std::move(c));
+                 }
+                 json own = nullptr;
+                 if (summary.own.open > 0) {
+                   own = NodeJson(summary.breakdown.node);
+                   own.update(CountsJson(summary.own));
+                 }
+                 return http::JsonResponse(200, json{{"region", NodeJson(summary.breakdown.node)},
+                                                     {"children", children},
+                                                     {"unassigned", own},
+                                                     {"totals", CountsJson(summary.totals)}}
+                                                    .dump());
+               });
   server.Route(
       "GET", "/api/v1/tasks", Access::kAuthenticated,
       [&leads](http::Context& ctx) -> Result<http::Response> {

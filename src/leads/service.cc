@@ -143,19 +143,23 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
     }
     CORDON_ASSIGN_OR_RETURN(std::int64_t id, InsertPerson(s, row, *region, now));
     person = PersonRef{id, row.name, region->code, region->path};
-    r.reason = unrouted ? "新建档案；住址未匹配到网格，进入待分配 (new file; address matched "
-                          "no grid: waiting to be assigned)"
-                        : "新建档案 (new person file)";
     // An ID not on file under a name and phone that are: a mistyped ID, or a namesake sharing
     // a phone. The lead goes ahead on the new file; a person decides whether to merge.
     CORDON_ASSIGN_OR_RETURN(int doubtful,
                             people::QueueSameNamePhone(s, id, source, who.user.username, now));
-    if (doubtful > 0) {
-      r.doubtful = true;
-      r.reason +=
-          "；与已有档案姓名、手机号相同，已提交疑似重复核对 (same name and phone as a "
-          "file on record: queued for a duplicate check)";
+    r.doubtful = doubtful > 0;
+    // One Chinese sentence, then its English in brackets, as every message here.
+    std::string zh = "新建档案";
+    std::string en = "new person file";
+    if (unrouted) {
+      zh += "；住址未匹配到网格，进入待分配";
+      en += "; address matched no grid: waiting to be assigned";
     }
+    if (r.doubtful) {
+      zh += "；与已有档案姓名、手机号相同，已提交疑似重复核对";
+      en += "; same name and phone as a file on record: queued for a duplicate check";
+    }
+    r.reason = zh + " (" + en + ")";
   } else if (!person->region_code.empty()) {
     CORDON_ASSIGN_OR_RETURN(region, regions.Get(person->region_code));
   }
@@ -394,6 +398,43 @@ Result<ImportReport> LeadService::Report(const auth::Principal& who, std::int64_
     return NotFound("导入记录不存在或不在管辖范围内 (no such import in your jurisdiction)");
   }
   return ReadStored(*stored, who);
+}
+
+Result<LeadService::TaskSummary> LeadService::Summarize(const auth::Principal& who,
+                                                        std::string_view region) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kTasksRead));
+  std::optional<regions::Breakdown> breakdown;
+  std::map<std::string, TaskCounts> parts;
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(breakdown, regions::BreakdownOf(s, who, region));
+    if (!breakdown) {
+      return Status::Ok();
+    }
+    const std::size_t part = breakdown->child_path_length == 0 ? breakdown->node.path.size()
+                                                               : breakdown->child_path_length;
+    CORDON_ASSIGN_OR_RETURN(parts,
+                            TallyTasks(s, auth::SubtreeRange(breakdown->node.path), part, Now()));
+    return Status::Ok();
+  }));
+  if (!breakdown) {
+    return regions::RegionDenied(audit_, who, region);
+  }
+  TaskSummary out;
+  out.children.resize(breakdown->children.size());
+  for (const auto& [path, counts] : parts) {
+    const regions::BreakdownNode* child = breakdown->ChildOf(path);
+    // A grid has no parts: its rows are its own, in the totals only.
+    if (breakdown->children.empty()) {
+      out.totals.Add(counts);
+      continue;
+    }
+    (child == nullptr ? out.own
+                      : out.children[static_cast<std::size_t>(child - breakdown->children.data())])
+        .Add(counts);
+    out.totals.Add(counts);
+  }
+  out.breakdown = std::move(*breakdown);
+  return out;
 }
 
 Result<std::vector<Task>> LeadService::Tasks(const auth::Principal& who, const TaskQuery& q,

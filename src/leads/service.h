@@ -8,6 +8,7 @@
 #include "auth/model.h"
 #include "base/local_time.h"
 #include "leads/model.h"
+#include "regions/breakdown.h"
 #include "store/database.h"
 
 namespace cordon::leads {
@@ -42,6 +43,16 @@ class LeadService {
 
   // A stored report. Errors: kNotFound.
   Result<ImportReport> Report(const auth::Principal& who, std::int64_t import_id);
+
+  // Open tasks per child of `region` (default: the caller's own node): open, overdue, unrouted,
+  // by category; tasks placed on the node itself (待分配) are its own part. Exact counts, no
+  // personal data. Errors: kNotFound outside the jurisdiction.
+  struct TaskSummary {
+    regions::Breakdown breakdown;
+    std::vector<TaskCounts> children;  // in breakdown.children order
+    TaskCounts own, totals;
+  };
+  Result<TaskSummary> Summarize(const auth::Principal& who, std::string_view region);
 
   // The work list inside the caller's jurisdiction (or `q.region` inside it), keyset-paged by
   // task id, with the counts of open, overdue and unrouted tasks there. Audited as a read.

@@ -229,6 +229,35 @@ Result<std::vector<Task>> ListTasks(store::Session& s, const auth::PathRange& sc
   return out;
 }
 
+void TaskCounts::Add(const TaskCounts& other) {
+  open += other.open;
+  overdue += other.overdue;
+  unrouted += other.unrouted;
+  for (const auto& [k, n] : other.by_category) {
+    by_category[k] += n;
+  }
+}
+
+Result<std::map<std::string, TaskCounts>> TallyTasks(store::Session& s,
+                                                     const auth::PathRange& scope,
+                                                     std::size_t part_length, std::int64_t now) {
+  std::map<std::string, TaskCounts> out;
+  CORDON_RETURN_IF_ERROR(s.Query(
+      "SELECT substr(region_path, 1, ?) AS part, category, COUNT(*), "
+      "SUM(CASE WHEN due_at < ? THEN 1 ELSE 0 END), SUM(unrouted) FROM tasks "
+      "WHERE region_path >= ? AND region_path < ? AND status = 'open' GROUP BY part, category",
+      {static_cast<std::int64_t>(part_length), now, scope.lo, scope.hi},
+      [&](const store::Row& row) {
+        TaskCounts& c = out[row.Text(0)];
+        c.open += row.Int(2);
+        c.by_category[row.Text(1)] += row.Int(2);
+        c.overdue += row.Int(3);
+        c.unrouted += row.Int(4);
+        return Status::Ok();
+      }));
+  return out;
+}
+
 Result<TaskCounts> CountTasks(store::Session& s, const auth::PathRange& scope, std::int64_t now) {
   TaskCounts c;
   CORDON_RETURN_IF_ERROR(s.Query(

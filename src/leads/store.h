@@ -1,6 +1,7 @@
 // SQL of leads and tasks. Every read of tasks takes the caller's subtree as a range.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +61,11 @@ Result<std::int64_t> InsertLead(store::Session& s, const std::string& row_key,
 
 Result<std::vector<Task>> ListTasks(store::Session& s, const auth::PathRange& scope,
                                     const TaskQuery& q);
+// Open tasks under `scope` grouped by the first `part_length` bytes of their region path (the
+// child region that holds them): part → counts, by category too.
+Result<std::map<std::string, TaskCounts>> TallyTasks(store::Session& s,
+                                                     const auth::PathRange& scope,
+                                                     std::size_t part_length, std::int64_t now);
 Result<TaskCounts> CountTasks(store::Session& s, const auth::PathRange& scope, std::int64_t now);
 Result<std::optional<Task>> TaskInScope(store::Session& s, std::int64_t id,
                                         const auth::PathRange& scope);

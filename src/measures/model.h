@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,15 @@ struct MeasureQuery {
   std::string state = "current";  // current | released | all
   store::ScopeCursor after;       // ordered by (region_path, id): grouped by grid
   int limit = 50;
+};
+
+// Current measures in one part of a region (a child, or the node itself), for the dashboard.
+struct MeasureTally {
+  std::int64_t total = 0;
+  std::map<std::string, std::int64_t> by_measure;   // home_quarantine, central_quarantine, …
+  std::map<std::string, std::int64_t> by_category;  // close_contact, secondary_contact, …
+  std::int64_t releases_due = 0;
+  void Add(const MeasureTally& other);
 };
 
 struct MeasureCounts {

@@ -84,6 +84,17 @@ http::Response Answer(int status, const json& body) {
   return http::Personal(res);
 }
 
+json TallyJson(const MeasureTally& t) {
+  return {{"total", t.total},
+          {"by_measure", t.by_measure},
+          {"by_category", t.by_category},
+          {"releases_due", t.releases_due}};
+}
+
+json NodeJson(const regions::BreakdownNode& n) {
+  return {{"code", n.code}, {"name", n.name}, {"level", n.level}};
+}
+
 }  // namespace
 
 void RegisterRoutes(http::Server& server, MeasureService& measures) {
@@ -171,6 +182,28 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
                               {"releases_due", counts.releases_due},
                               {"tests_due_today", counts.tests_due_today}}}});
       });
+  // 管控人员统计 per child region, for the dashboard at any level of the tree.
+  server.Route("GET", "/api/v1/measures/summary", Access::kAuthenticated,
+               [&measures](http::Context& ctx) -> Result<http::Response> {
+                 CORDON_ASSIGN_OR_RETURN(
+                     auto summary, measures.Summarize(*ctx.principal, ctx.request.Param("region")));
+                 json children = json::array();
+                 for (std::size_t i = 0; i < summary.children.size(); ++i) {
+                   json c = NodeJson(summary.breakdown.children[i]);
+                   c.update(TallyJson(summary.children[i]));
+                   children.push_back(std::move(c));
+                 }
+                 json own = nullptr;
+                 if (summary.own.total > 0) {
+                   own = NodeJson(summary.breakdown.node);
+                   own.update(TallyJson(summary.own));
+                 }
+                 return http::JsonResponse(200, json{{"region", NodeJson(summary.breakdown.node)},
+                                                     {"children", children},
+                                                     {"unassigned", own},
+                                                     {"totals", TallyJson(summary.totals)}}
+                                                    .dump());
+               });
   server.Route("GET", "/api/v1/measures/export.csv", Access::kAuthenticated,
                [&measures](http::Context& ctx) -> Result<http::Response> {
                  MeasureQuery q;

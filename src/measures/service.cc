@@ -342,6 +342,43 @@ Result<Measure> MeasureService::Get(const auth::Principal& who, std::int64_t id)
   return *m;
 }
 
+Result<MeasureService::Summary> MeasureService::Summarize(const auth::Principal& who,
+                                                          std::string_view region) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kMeasuresRead));
+  std::optional<regions::Breakdown> breakdown;
+  std::map<std::string, MeasureTally> parts;
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(breakdown, regions::BreakdownOf(s, who, region));
+    if (!breakdown) {
+      return Status::Ok();
+    }
+    const std::size_t part = breakdown->child_path_length == 0 ? breakdown->node.path.size()
+                                                               : breakdown->child_path_length;
+    CORDON_ASSIGN_OR_RETURN(parts, TallyMeasures(s, auth::SubtreeRange(breakdown->node.path), part,
+                                                 base::FormatDate(Today())));
+    return Status::Ok();
+  }));
+  if (!breakdown) {
+    return regions::RegionDenied(audit_, who, region);
+  }
+  Summary out;
+  out.children.resize(breakdown->children.size());
+  for (const auto& [path, tally] : parts) {
+    const regions::BreakdownNode* child = breakdown->ChildOf(path);
+    // A grid has no parts: its rows are its own, in the totals only.
+    if (breakdown->children.empty()) {
+      out.totals.Add(tally);
+      continue;
+    }
+    (child == nullptr ? out.own
+                      : out.children[static_cast<std::size_t>(child - breakdown->children.data())])
+        .Add(tally);
+    out.totals.Add(tally);
+  }
+  out.breakdown = std::move(*breakdown);
+  return out;
+}
+
 Result<std::vector<Measure>> MeasureService::List(const auth::Principal& who, const MeasureQuery& q,
                                                   MeasureCounts* counts) {
   CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kMeasuresRead));

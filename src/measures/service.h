@@ -14,6 +14,7 @@
 #include "base/local_time.h"
 #include "measures/model.h"
 #include "measures/rules.h"
+#include "regions/breakdown.h"
 #include "store/database.h"
 
 namespace cordon::measures {
@@ -52,6 +53,15 @@ class MeasureService {
                                   std::string_view action, int days, std::string_view reason);
 
   Result<Measure> Get(const auth::Principal& who, std::int64_t id);
+  // Current measures per child of `region` (default: the caller's own node), by measure and by
+  // category, with releases due; rows placed on the node itself count as its own part
+  // (待分配). Exact counts, no personal data. Errors: kNotFound outside the jurisdiction.
+  struct Summary {
+    regions::Breakdown breakdown;
+    std::vector<MeasureTally> children;  // in breakdown.children order
+    MeasureTally own, totals;
+  };
+  Result<Summary> Summarize(const auth::Principal& who, std::string_view region);
   Result<std::vector<Measure>> List(const auth::Principal& who, const MeasureQuery& q,
                                     MeasureCounts* counts);
 

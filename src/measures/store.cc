@@ -249,6 +249,41 @@ Result<std::vector<Measure>> ListMeasures(store::Session& s, const auth::PathRan
   return out;
 }
 
+void MeasureTally::Add(const MeasureTally& other) {
+  total += other.total;
+  releases_due += other.releases_due;
+  for (const auto& [k, n] : other.by_measure) {
+    by_measure[k] += n;
+  }
+  for (const auto& [k, n] : other.by_category) {
+    by_category[k] += n;
+  }
+}
+
+Result<std::map<std::string, MeasureTally>> TallyMeasures(store::Session& s,
+                                                          const auth::PathRange& scope,
+                                                          std::size_t part_length,
+                                                          const std::string& today) {
+  std::map<std::string, MeasureTally> out;
+  // One range scan of the subtree; the grouping key is the child's path.
+  CORDON_RETURN_IF_ERROR(
+      s.Query("SELECT substr(region_path, 1, ?) AS part, measure, category, COUNT(*), "
+              "SUM(CASE WHEN state IN ('active', 'extended') AND end_date < ? THEN 1 ELSE 0 END) "
+              "FROM measures WHERE region_path >= ? AND region_path < ? "
+              "AND state IN ('planned', 'active', 'extended') GROUP BY part, measure, category",
+              {static_cast<std::int64_t>(part_length), today, scope.lo, scope.hi},
+              [&](const store::Row& row) {
+                MeasureTally& t = out[row.Text(0)];
+                const std::int64_t n = row.Int(3);
+                t.total += n;
+                t.by_measure[row.Text(1)] += n;
+                t.by_category[row.Text(2)] += n;
+                t.releases_due += row.Int(4);
+                return Status::Ok();
+              }));
+  return out;
+}
+
 Result<MeasureCounts> CountMeasures(store::Session& s, const auth::PathRange& scope,
                                     const std::string& today) {
   MeasureCounts c;

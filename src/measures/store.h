@@ -1,6 +1,7 @@
 // SQL of measures. Every read of a measure takes the caller's subtree as a range.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,12 @@ Status AddEvent(store::Session& s, std::int64_t measure_id, const Event& e);
 
 Result<std::vector<Measure>> ListMeasures(store::Session& s, const auth::PathRange& scope,
                                           const MeasureQuery& q);
+// Current measures under `scope`, grouped by the first `part_length` bytes of their region path
+// (the child region that holds them): part → tally.
+Result<std::map<std::string, MeasureTally>> TallyMeasures(store::Session& s,
+                                                          const auth::PathRange& scope,
+                                                          std::size_t part_length,
+                                                          const std::string& today);
 Result<MeasureCounts> CountMeasures(store::Session& s, const auth::PathRange& scope,
                                     const std::string& today);
 
