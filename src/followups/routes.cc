@@ -8,6 +8,7 @@
 #include "followups/rules.h"
 #include "http/json_input.h"
 #include "http/params.h"
+#include "http/rate_limit.h"
 
 namespace cordon::followups {
 namespace {
@@ -137,6 +138,80 @@ void RegisterRoutes(http::Server& server, FollowupService& followups) {
                                         temperature, symptoms.value_or(""), note.value_or("")));
         return Answer({{"followup", FollowupJson(done.followup, {})},
                        {"alert", done.alert ? AlertJson(*done.alert, followups) : json(nullptr)}});
+      });
+  // 自我健康申报: a personal link for the person under the measure, shown once.
+  server.Route(
+      "POST", "/api/v1/measures/{id}/self-report-link", Access::kAuthenticated,
+      [&followups](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(std::int64_t id,
+                                http::PathId(ctx.path_params[0], "管控措施不存在 (not found)"));
+        CORDON_ASSIGN_OR_RETURN(std::string token, followups.IssueLink(*ctx.principal, id));
+        // A fragment is never sent to a server: the token stays out of every log.
+        http::Response res =
+            http::JsonResponse(201, json{{"token", token}, {"path", "/self#" + token}}.dump());
+        return http::Personal(res);
+      });
+  // The person's own page: the token travels in the body, never in a logged path or query.
+  static auto* self_limit = new http::RateLimit(120, std::chrono::hours(1));
+  server.Route(
+      "POST", "/api/v1/public/followup/status", Access::kPublic,
+      [&followups](http::Context& ctx) -> Result<http::Response> {
+        if (!self_limit->Allow(ctx.ip)) {
+          return Status(StatusCode::kResourceExhausted, "请求过于频繁，请稍后再试 (try later)");
+        }
+        CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+        http::ObjectReader in(body);
+        auto token = in.String("token", true, 128);
+        CORDON_RETURN_IF_ERROR(in.Finish());
+        CORDON_ASSIGN_OR_RETURN(auto view, followups.SelfStatus(*token));
+        json slots = json::array();
+        for (int slot = 1; slot <= view.followups_per_day; ++slot) {
+          json entry = {{"slot", slot},
+                        {"time", FormatTime(view.times[static_cast<std::size_t>(slot - 1)])},
+                        {"done", false},
+                        {"source", nullptr}};
+          for (const auto& f : view.today) {
+            if (f.slot == slot) {
+              entry["done"] = true;
+              entry["source"] = f.source;
+            }
+          }
+          slots.push_back(std::move(entry));
+        }
+        http::Response res = http::JsonResponse(200, json{{"name", base::MaskName(view.name)},
+                                                          {"measure", view.measure},
+                                                          {"date", view.date},
+                                                          {"current_slot", view.current_slot},
+                                                          {"slots", slots}}
+                                                         .dump());
+        return http::Personal(res);
+      });
+  server.Route(
+      "POST", "/api/v1/public/followup/report", Access::kPublic,
+      [&followups](http::Context& ctx) -> Result<http::Response> {
+        if (!self_limit->Allow(ctx.ip)) {
+          return Status(StatusCode::kResourceExhausted, "请求过于频繁，请稍后再试 (try later)");
+        }
+        CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+        http::ObjectReader in(body);
+        auto token = in.String("token", true, 128);
+        auto temperature = in.Number("temperature", true);
+        auto symptoms = in.String("symptoms", false, 1000);
+        auto note = in.String("note", false, 2000);
+        CORDON_RETURN_IF_ERROR(in.Finish());
+        CORDON_ASSIGN_OR_RETURN(auto done,
+                                followups.SelfRecord(*token, temperature, symptoms.value_or(""),
+                                                     note.value_or(""), ctx.ip, ctx.request_id));
+        // Nothing about the alert goes back: the community calls.
+        http::Response res = http::JsonResponse(
+            201, json{{"slot", done.followup.slot},
+                      {"time", done.followup.time},
+                      {"outcome", done.followup.outcome},
+                      {"message", done.alert ? "已收到，社区将尽快与您联系 (received: your "
+                                               "community will call you shortly)"
+                                             : "已收到，谢谢 (received, thank you)"}}
+                     .dump());
+        return http::Personal(res);
       });
   server.Route(
       "GET", "/api/v1/alerts", Access::kAuthenticated,

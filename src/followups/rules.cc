@@ -31,6 +31,16 @@ Result<std::vector<int>> ParseTimes(std::string_view text) {
   return out;
 }
 
+int CurrentSlot(const std::vector<int>& times, int slots, int minutes) {
+  int slot = 1;
+  for (int i = 1; i < slots && i < static_cast<int>(times.size()); ++i) {
+    if (times[static_cast<std::size_t>(i)] <= minutes) {
+      slot = i + 1;
+    }
+  }
+  return slot;
+}
+
 std::string FormatTime(int minutes) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);

@@ -19,6 +19,9 @@ inline constexpr int kMissedAfterMinutes = 120;
 // "08:00,16:00" → minutes after midnight, ascending. Errors: kInvalidArgument.
 Result<std::vector<int>> ParseTimes(std::string_view text);
 std::string FormatTime(int minutes);
+// The slot a report made at `minutes` after midnight answers: the latest of the first `slots`
+// times that has come, or the first before any has (an early morning report).
+int CurrentSlot(const std::vector<int>& times, int slots, int minutes);
 
 // The outcome as recorded: "ok" with a temperature at or above 37.3 °C is "fever".
 // Errors (field named): an unknown outcome; a temperature missing for ok/symptoms, or outside

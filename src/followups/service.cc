@@ -1,5 +1,6 @@
 #include "followups/service.h"
 
+#include "auth/password.h"
 #include "auth/rules.h"
 #include "base/text.h"
 #include "followups/rules.h"
@@ -94,13 +95,23 @@ Result<FollowupService::Recorded> FollowupService::Record(
     const auth::Principal& who, std::int64_t measure_id, int slot, std::string_view outcome,
     std::optional<double> temperature, std::string_view symptoms, std::string_view note) {
   CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kMeasuresWrite));
+  if (slot < 1) {
+    return FieldInvalid("slot", "随访时段应从 1 开始 (slots start at 1)");
+  }
+  return RecordIn(who, auth::SubtreeRange(who.region_path), measure_id, slot, outcome, temperature,
+                  symptoms, note, "worker");
+}
+
+Result<FollowupService::Recorded> FollowupService::RecordIn(
+    const auth::Principal& who, const auth::PathRange& scope, std::int64_t measure_id, int slot,
+    std::string_view outcome, std::optional<double> temperature, std::string_view symptoms,
+    std::string_view note, std::string_view source) {
   CORDON_ASSIGN_OR_RETURN(std::string recorded, RecordedOutcome(outcome, temperature));
   CORDON_RETURN_IF_ERROR(TextField("symptoms", symptoms, 200));
   CORDON_RETURN_IF_ERROR(TextField("note", note, 500));
   if (recorded == "ok" && !symptoms.empty()) {
     recorded = "symptoms";  // a normal temperature with a cough is still a symptom to act on
   }
-  const auth::PathRange scope = auth::SubtreeRange(who.region_path);
   Recorded out;
   out.followup.measure_id = measure_id;
   out.followup.date = DateToday();
@@ -109,7 +120,7 @@ Result<FollowupService::Recorded> FollowupService::Record(
   out.followup.temperature = temperature;
   out.followup.symptoms = std::string(symptoms);
   out.followup.note = std::string(note);
-  out.followup.source = "worker";
+  out.followup.source = std::string(source);
   out.followup.recorded_by = who.user.username;
   out.followup.recorded_at = Now();
   CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
@@ -122,6 +133,10 @@ Result<FollowupService::Recorded> FollowupService::Record(
     CORDON_ASSIGN_OR_RETURN(std::string times_text, FollowupTimes(s));
     CORDON_ASSIGN_OR_RETURN(auto times, ParseTimes(times_text));
     const int slots = std::min(item->followups_per_day, static_cast<int>(times.size()));
+    if (slot == 0) {
+      slot = CurrentSlot(times, slots, MinutesOfDay());
+      out.followup.slot = slot;
+    }
     if (slot < 1 || slot > slots) {
       return FieldInvalid("slot",
                           "随访时段应为 1-" + std::to_string(slots) + " (slot out of range)");
@@ -155,11 +170,112 @@ Result<FollowupService::Recorded> FollowupService::Record(
       a.raised_at = now;
       out.alert = std::move(a);
     }
-    return audit_.Append(s, who,
-                         {"followups.record", "measure", std::to_string(measure_id), "ok", "",
-                          "slot=" + std::to_string(slot) + "," + recorded});
+    return audit_.Append(
+        s, who,
+        {"followups.record", "measure", std::to_string(measure_id), "ok", "",
+         "slot=" + std::to_string(slot) + "," + recorded + ",source=" + std::string(source)});
   }));
   return out;
+}
+
+Result<std::string> FollowupService::IssueLink(const auth::Principal& who,
+                                               std::int64_t measure_id) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kMeasuresWrite));
+  const auth::PathRange scope = auth::SubtreeRange(who.region_path);
+  std::string token = auth::NewToken();
+  bool found = false;
+  CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(auto item, DueItemInScope(s, measure_id, scope));
+    if (!item) {
+      return Status::Ok();
+    }
+    found = true;
+    CORDON_RETURN_IF_ERROR(
+        InsertLink(s, measure_id, auth::Sha256Hex(token), who.user.username, Now()));
+    return audit_.Append(s, who,
+                         {"followups.link", "measure", std::to_string(measure_id), "ok", "", ""});
+  }));
+  if (!found) {
+    return NotFound(
+        "没有执行中的需随访措施 (no running measure with follow-ups in your jurisdiction)");
+  }
+  return token;
+}
+
+namespace {
+
+const Status& LinkNotFound() {
+  static const Status status(StatusCode::kNotFound,
+                             "链接无效或已失效，请联系社区 (this link is not valid any more: "
+                             "call your community)");
+  return status;
+}
+
+}  // namespace
+
+Result<FollowupService::SelfView> FollowupService::SelfStatus(std::string_view token) {
+  if (token.empty() || token.size() > 128) {
+    return LinkNotFound();
+  }
+  std::optional<SelfView> out;
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(auto link, LinkByHash(s, auth::Sha256Hex(token)));
+    if (!link) {
+      return Status::Ok();
+    }
+    CORDON_ASSIGN_OR_RETURN(
+        auto item, DueItemInScope(s, link->measure_id, auth::SubtreeRange(link->region_path)));
+    if (!item) {
+      return Status::Ok();
+    }
+    std::vector<DueItem> one{*item};
+    CORDON_RETURN_IF_ERROR(FillToday(s, one, DateToday()));
+    CORDON_ASSIGN_OR_RETURN(std::string times_text, FollowupTimes(s));
+    SelfView v;
+    CORDON_ASSIGN_OR_RETURN(v.times, ParseTimes(times_text));
+    v.name = item->name;
+    v.measure = item->measure;
+    v.date = DateToday();
+    v.today = one.front().today;
+    v.followups_per_day = std::min(item->followups_per_day, static_cast<int>(v.times.size()));
+    v.current_slot = CurrentSlot(v.times, v.followups_per_day, MinutesOfDay());
+    out = std::move(v);
+    return Status::Ok();
+  }));
+  if (!out) {
+    return LinkNotFound();
+  }
+  return *out;
+}
+
+Result<FollowupService::Recorded> FollowupService::SelfRecord(
+    std::string_view token, std::optional<double> temperature, std::string_view symptoms,
+    std::string_view note, const std::string& ip, const std::string& request_id) {
+  if (!temperature) {
+    return FieldInvalid("temperature", "请填写体温 (the temperature is required)");
+  }
+  if (token.empty() || token.size() > 128) {
+    return LinkNotFound();
+  }
+  std::optional<LinkTarget> link;
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(link, LinkByHash(s, auth::Sha256Hex(token)));
+    return Status::Ok();
+  }));
+  if (!link) {
+    return LinkNotFound();
+  }
+  // The person acts for themselves: the audit trail names the measure, not an account.
+  auth::Principal self;
+  self.user.username = "self-report";
+  self.ip = ip;
+  self.request_id = request_id;
+  auto recorded = RecordIn(self, auth::SubtreeRange(link->region_path), link->measure_id, 0, "ok",
+                           temperature, symptoms, note, "self");
+  if (!recorded.has_value() && recorded.error().code() == StatusCode::kNotFound) {
+    return LinkNotFound();  // the measure ended
+  }
+  return recorded;
 }
 
 Result<std::vector<Alert>> FollowupService::Alerts(

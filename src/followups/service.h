@@ -9,6 +9,7 @@
 
 #include "auth/audit_log.h"
 #include "auth/model.h"
+#include "auth/rules.h"
 #include "base/local_time.h"
 #include "followups/model.h"
 #include "store/database.h"
@@ -43,6 +44,30 @@ class FollowupService {
                           std::string_view outcome, std::optional<double> temperature,
                           std::string_view symptoms, std::string_view note);
 
+  // A personal self-report link for a running measure with follow-ups: the token, shown once
+  // (only its hash is kept); an earlier link of the measure stops working. Audited.
+  // Errors: kNotFound outside the jurisdiction or when the measure has no follow-ups running.
+  Result<std::string> IssueLink(const auth::Principal& who, std::int64_t measure_id);
+
+  // What the person's own page shows: no more than a masked name, the date, the measure and
+  // which of today's slots are recorded. Errors: kNotFound for an unknown, revoked or finished
+  // link (one answer for all three).
+  struct SelfView {
+    std::string name;  // masked by the routes
+    std::string measure, date;
+    std::vector<int> times;
+    std::vector<Followup> today;
+    int followups_per_day = 0;
+    int current_slot = 0;
+  };
+  Result<SelfView> SelfStatus(std::string_view token);
+  // The person's own report for the current slot (the latest whose time has come; the first
+  // before it). Raises alerts as a grid worker's record does. Errors: kNotFound as above;
+  // kInvalidArgument naming the field; kFailedPrecondition when the slot is recorded.
+  Result<Recorded> SelfRecord(std::string_view token, std::optional<double> temperature,
+                              std::string_view symptoms, std::string_view note,
+                              const std::string& ip, const std::string& request_id);
+
   Result<std::vector<Alert>> Alerts(const auth::Principal& who, const AlertQuery& q,
                                     std::vector<std::pair<std::string, std::int64_t>>* open);
   // Errors: kNotFound; kFailedPrecondition when already closed; kInvalidArgument (outcome).
@@ -57,6 +82,11 @@ class FollowupService {
 
  private:
   int MinutesOfDay() const;
+  // Records inside `scope`; slot 0 means the current slot. The body of Record and SelfRecord.
+  Result<Recorded> RecordIn(const auth::Principal& who, const auth::PathRange& scope,
+                            std::int64_t measure_id, int slot, std::string_view outcome,
+                            std::optional<double> temperature, std::string_view symptoms,
+                            std::string_view note, std::string_view source);
   std::string DateToday() const;
 
   store::Database& db_;

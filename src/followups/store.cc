@@ -55,6 +55,8 @@ Alert ReadAlert(const store::Row& row) {
   return a;
 }
 
+}  // namespace
+
 Status FillToday(store::Session& s, std::vector<DueItem>& items, const std::string& date) {
   if (items.empty()) {
     return Status::Ok();
@@ -88,8 +90,6 @@ Status FillToday(store::Session& s, std::vector<DueItem>& items, const std::stri
     return Status::Ok();
   });
 }
-
-}  // namespace
 
 Result<std::string> FollowupTimes(store::Session& s) {
   std::string times = "08:00,16:00";
@@ -126,6 +126,32 @@ Result<std::optional<DueItem>> DueItemInScope(store::Session& s, std::int64_t me
                                    out = ReadDue(row);
                                    return Status::Ok();
                                  }));
+  return out;
+}
+
+Status InsertLink(store::Session& s, std::int64_t measure_id, const std::string& token_hash,
+                  const std::string& by, std::int64_t now) {
+  CORDON_RETURN_IF_ERROR(s.Exec("UPDATE followup_links SET revoked_at = ? WHERE measure_id = ? "
+                                "AND revoked_at IS NULL",
+                                {now, measure_id})
+                             .status());
+  return s
+      .Exec(
+          "INSERT INTO followup_links (measure_id, token_hash, created_at, created_by) "
+          "VALUES (?, ?, ?, ?)",
+          {measure_id, token_hash, now, by})
+      .status();
+}
+
+Result<std::optional<LinkTarget>> LinkByHash(store::Session& s, const std::string& token_hash) {
+  std::optional<LinkTarget> out;
+  CORDON_RETURN_IF_ERROR(
+      s.Query("SELECT m.id, m.region_path FROM followup_links l JOIN measures m ON m.id = "
+              "l.measure_id WHERE l.token_hash = ? AND l.revoked_at IS NULL",
+              {token_hash}, [&](const store::Row& row) {
+                out = LinkTarget{row.Int(0), row.Text(1)};
+                return Status::Ok();
+              }));
   return out;
 }
 

@@ -17,9 +17,20 @@ Result<std::string> FollowupTimes(store::Session& s);  // of the current profile
 Result<std::vector<DueItem>> DueOn(store::Session& s, const auth::PathRange& scope,
                                    const std::string& date);
 // A running measure with follow-ups, in scope.
+// Fills each item's `today` with the follow-ups recorded on `date`.
+Status FillToday(store::Session& s, std::vector<DueItem>& items, const std::string& date);
 Result<std::optional<DueItem>> DueItemInScope(store::Session& s, std::int64_t measure_id,
                                               const auth::PathRange& scope);
 // False when the slot is already recorded.
+// Personal self-report links: a new one revokes the measure's earlier ones.
+Status InsertLink(store::Session& s, std::int64_t measure_id, const std::string& token_hash,
+                  const std::string& by, std::int64_t now);
+struct LinkTarget {
+  std::int64_t measure_id = 0;
+  std::string region_path;  // the measure's
+};
+// The measure of a live (not revoked) link, whatever the measure's state.
+Result<std::optional<LinkTarget>> LinkByHash(store::Session& s, const std::string& token_hash);
 Result<bool> InsertFollowup(store::Session& s, const Followup& f, const std::string& region_path);
 Result<std::int64_t> InsertAlert(store::Session& s, const DueItem& item, const std::string& kind,
                                  const std::string& cause, const std::string& detail,

@@ -56,3 +56,19 @@ TEST(FollowupRulesTest, UnansweredAlertsClimbTheChain) {
 
 }  // namespace
 }  // namespace cordon::followups
+
+namespace cordon::followups {
+namespace {
+
+TEST(CurrentSlotTest, AReportAnswersTheLatestSlotWhoseTimeHasCome) {
+  const std::vector<int> times = {8 * 60, 16 * 60};
+  EXPECT_EQ(CurrentSlot(times, 2, 6 * 60), 1);  // early morning: the first slot
+  EXPECT_EQ(CurrentSlot(times, 2, 8 * 60), 1);  // at 08:00
+  EXPECT_EQ(CurrentSlot(times, 2, 15 * 60 + 59), 1);
+  EXPECT_EQ(CurrentSlot(times, 2, 16 * 60), 2);  // at 16:00
+  EXPECT_EQ(CurrentSlot(times, 2, 23 * 60 + 59), 2);
+  EXPECT_EQ(CurrentSlot(times, 1, 20 * 60), 1);  // a plan of one follow-up a day
+}
+
+}  // namespace
+}  // namespace cordon::followups
