@@ -9,6 +9,7 @@
 #include "auth/routes.h"
 #include "duplicates/routes.h"
 #include "followups/routes.h"
+#include "home_quarantine/routes.h"
 #include "leads/routes.h"
 #include "measures/routes.h"
 #include "people/routes.h"
@@ -54,6 +55,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->timeline_ = std::make_unique<timeline::TimelineService>(*app->db_, *app->audit_);
   app->duplicates_ =
       std::make_unique<duplicates::DuplicateService>(*app->db_, *app->audit_, app->clock_);
+  app->homes_ = std::make_unique<home_quarantine::HomeQuarantineService>(*app->db_, *app->audit_,
+                                                                         app->clock_);
   return app;
 }
 
@@ -67,6 +70,7 @@ http::Server& App::BuildServer() {
   followups::RegisterRoutes(*server_, *followups_);
   timeline::RegisterRoutes(*server_, *timeline_, offset_);
   duplicates::RegisterRoutes(*server_, *duplicates_, clock_, offset_);
+  home_quarantine::RegisterRoutes(*server_, *homes_);
   // A small public answer for monitors and for measuring the HTTP layer alone.
   server_->Route(
       "GET", "/api/v1/version", http::Access::kPublic,
