@@ -5,6 +5,7 @@
 
 #include "auth/password.h"
 #include "base/id_number.h"
+#include "base/local_time.h"
 #include "base/phone.h"
 #include "base/text.h"
 
@@ -158,6 +159,34 @@ std::optional<std::string> CategoryCode(std::string_view text) {
     return it->second;
   }
   return std::nullopt;
+}
+
+Status GuardianOfMinor(const LeadRow& row, std::chrono::year_month_day today) {
+  auto birth = base::ParseDate(row.birth_date);
+  if (!birth.has_value() || base::AgeOn(*birth, today) >= 18) {
+    return Status::Ok();
+  }
+  auto note = [&](std::initializer_list<const char*> keys) {
+    for (const char* key : keys) {
+      if (auto it = row.notes.find(key); it != row.notes.end() && !it->second.empty()) {
+        return it->second;
+      }
+    }
+    return std::string();
+  };
+  const std::string guardian = note({"监护人", "监护人姓名", "guardian"});
+  const std::string phone = note({"监护人电话", "监护人手机号", "guardian_phone"});
+  if (guardian.empty() || phone.empty()) {
+    return FieldInvalid("guardian",
+                        "未成年人新建档案需填写监护人姓名和电话（监护人、监护人电话两列） (a new "
+                        "file for a minor needs a guardian's name and phone)");
+  }
+  if (!base::ParseMobile(phone).has_value()) {
+    return FieldInvalid("guardian_phone",
+                        "监护人电话不是有效的手机号 (the guardian's phone is "
+                        "not a valid mobile number)");
+  }
+  return Status::Ok();
 }
 
 int CategoryRank(std::string_view code) {

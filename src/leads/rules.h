@@ -23,6 +23,11 @@ std::optional<std::string> CategoryCode(std::string_view text);
 // Higher is stronger: a person's task takes the strongest category of its leads.
 int CategoryRank(std::string_view code);
 
+// A new file for a minor (under 18 on `today`) needs a guardian to call: the 监护人 (guardian)
+// and 监护人电话 (guardian_phone) columns, the phone a valid mobile. Ok for adults, for rows
+// without a birth date, and for rows that carry a guardian.
+Status GuardianOfMinor(const LeadRow& row, std::chrono::year_month_day today);
+
 // Where each known column is in the header; -1 when absent.
 struct Columns {
   int name = -1, id_number = -1, phone = -1, address = -1, origin = -1, category = -1,

@@ -77,7 +77,7 @@ ImportReport ReadStored(const StoredImport& stored, const auth::Principal& who) 
 Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::string_view source,
                             std::int64_t import_id, const LeadRow& row, RegionCache& regions,
                             const std::optional<RegionRef>& importer_region, std::int64_t now,
-                            std::int64_t check_within_seconds) {
+                            std::chrono::year_month_day today, std::int64_t check_within_seconds) {
   RowReport r;
   r.line = row.line;
   const std::string key = RowKey(source, row);
@@ -140,6 +140,9 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
     if (!region) {
       region = importer_region;
       unrouted = true;
+    }
+    if (Status guardian = GuardianOfMinor(row, today); !guardian.ok()) {
+      return Rejected(row.line, guardian);
     }
     CORDON_ASSIGN_OR_RETURN(std::int64_t id, InsertPerson(s, row, *region, now));
     person = PersonRef{id, row.name, region->code, region->path};
@@ -249,6 +252,7 @@ Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string
   CORDON_ASSIGN_OR_RETURN(Columns columns, FindColumns(doc.header));
   const auto now_point = clock_.Now();
   const std::int64_t now = Now();
+  const auto today = base::LocalDate(now_point, offset_);
 
   // Validation needs no database: every row is read before the transaction starts.
   std::vector<Result<LeadRow>> rows;
@@ -278,7 +282,7 @@ Result<ImportReport> LeadService::Import(const auth::Principal& who, std::string
       }
       CORDON_ASSIGN_OR_RETURN(RowReport r,
                               ApplyLead(s, who, source, report.import_id, *rows[i], regions,
-                                        importer_region, now, check_within_seconds_));
+                                        importer_region, now, today, check_within_seconds_));
       report.rows.push_back(std::move(r));
     }
     for (const auto& r : report.rows) {
@@ -370,8 +374,9 @@ Result<std::string> LeadService::SelfReport(const SelfReportForm& form, std::str
     if (!root) {
       return Unavailable("尚未建立区划 (no region tree yet)");
     }
-    CORDON_ASSIGN_OR_RETURN(RowReport r, ApplyLead(s, public_form, "self_report", 0, row, regions,
-                                                   root, now, check_within_seconds_));
+    CORDON_ASSIGN_OR_RETURN(
+        RowReport r, ApplyLead(s, public_form, "self_report", 0, row, regions, root, now,
+                               base::LocalDate(clock_.Now(), offset_), check_within_seconds_));
     if (r.outcome == Outcome::kRejected) {
       return FieldInvalid(r.field.empty() ? "form" : r.field, r.reason);
     }

@@ -16,8 +16,7 @@ class LeadsPushApiTest : public ::testing::Test {
     auto client = server_.Client();
     json first = Json(client.Get("/api/v1/people?limit=1", Bearer(admin_)));
     mine_ = Json(client.Post(
-        "/api/v1/people/" + std::to_string(first["items"][0]["id"].get<std::int64_t>()) +
-            "/reveal",
+        "/api/v1/people/" + std::to_string(first["items"][0]["id"].get<std::int64_t>()) + "/reveal",
         Bearer(admin_), json{{"fields", {"id_number", "name"}}, {"reason", "推送测试"}}.dump(),
         "application/json"));
     grid_ = first["items"][0]["region"];
@@ -100,6 +99,32 @@ TEST_F(LeadsPushApiTest, OnlyTheCommandPushesOtherSourcesAndMalformedBodiesAreNa
   bad = Push({{"source", "data_push"}, {"rows", many}}, &status, admin_);
   EXPECT_EQ(status, 400);
   EXPECT_EQ(bad["error"]["details"][0]["field"], "rows");
+}
+
+TEST_F(LeadsPushApiTest, ANewFileForAChildNeedsAGuardian) {
+  // A valid ID of a girl born 2016-06-01, not in the city.
+  const std::string first17 = "11010520160601002";
+  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[static_cast<std::size_t>(i)] - '0') * kWeights[i];
+  const std::string id = first17 + "10X98765432"[sum % 11];
+  int status = 0;
+  json report = Push({{"source", "door_to_door"},
+                      {"rows", {{{"name", "小明"}, {"id_number", id}, {"category", "密接"}}}}},
+                     &status, worker_);
+  ASSERT_EQ(status, 200) << report.dump();
+  EXPECT_EQ(report["rejected"], 1);
+  EXPECT_EQ(report["rows"][0]["field"], "guardian");
+  report = Push({{"source", "door_to_door"},
+                 {"rows",
+                  {{{"name", "小明"},
+                    {"id_number", id},
+                    {"category", "密接"},
+                    {"监护人", "王建国"},
+                    {"监护人电话", "13800138001"}}}}},
+                &status, worker_);
+  ASSERT_EQ(status, 200) << report.dump();
+  EXPECT_EQ(report["accepted"], 1) << report.dump();
 }
 
 }  // namespace

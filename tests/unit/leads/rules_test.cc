@@ -106,5 +106,29 @@ TEST(LeadRulesTest, OverdueTasksClimbToTheCommunityThenTheStreet) {
   EXPECT_EQ(TaskLevel("checked", due, due + 86'400), "grid");
 }
 
+TEST(LeadRulesTest, ANewFileForAMinorNeedsAGuardianToCall) {
+  using std::chrono::year_month_day;
+  using namespace std::chrono;
+  const year_month_day today{2026y, November, 24d};
+  LeadRow child;
+  child.birth_date = "2015-03-01";
+  Status missing = GuardianOfMinor(child, today);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.details().front().field, "guardian");
+  child.notes["监护人"] = "王建国";
+  EXPECT_FALSE(GuardianOfMinor(child, today).ok());  // and the guardian's phone
+  child.notes["监护人电话"] = "12345";
+  EXPECT_EQ(GuardianOfMinor(child, today).details().front().field, "guardian_phone");
+  child.notes["监护人电话"] = "13800138000";
+  EXPECT_TRUE(GuardianOfMinor(child, today).ok());
+
+  LeadRow adult;  // 18 on the day: no guardian needed
+  adult.birth_date = "2008-11-24";
+  EXPECT_TRUE(GuardianOfMinor(adult, today).ok());
+  adult.birth_date = "2008-11-25";  // 17 for one more day
+  EXPECT_FALSE(GuardianOfMinor(adult, today).ok());
+  EXPECT_TRUE(GuardianOfMinor(LeadRow{}, today).ok());  // no birth date: nothing to say
+}
+
 }  // namespace
 }  // namespace cordon::leads
