@@ -13,9 +13,10 @@ namespace cordon::leads {
 // One data row of a lead file, read by its column headers and validated (rules.h).
 struct LeadRow {
   std::size_t line = 0;
-  std::string id_number;  // normalised 18-character resident ID, or empty
+  std::string id_type = "resident_id";  // resident_id | passport | other (港澳台通行证, …)
+  std::string id_number;  // normalised 18-character resident ID or document number, or empty
   std::string name;
-  std::string sex, birth_date;  // derived from the ID number when there is one
+  std::string sex, birth_date;  // from a resident ID; else the 性别 and 出生日期 columns
   std::string phone;            // 11-digit mobile, or empty
   std::string address;
   std::string origin;            // 来源地: where the person came from

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 
 #include "auth/password.h"
 #include "base/id_number.h"
@@ -83,6 +84,40 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// The document type of a row: empty means a resident ID, as lists are.
+std::optional<std::string> DocumentType(const std::string& cell) {
+  const std::string t = Lower(cell);
+  if (t.empty() || cell == "身份证" || cell == "居民身份证" || t == "resident_id") {
+    return "resident_id";
+  }
+  if (cell == "护照" || t == "passport") {
+    return "passport";
+  }
+  if (cell == "其他" || cell == "港澳台通行证" || cell == "港澳居民来往内地通行证" ||
+      cell == "台湾居民来往大陆通行证" || cell == "外国人永久居留身份证" || t == "other") {
+    return "other";
+  }
+  return std::nullopt;
+}
+
+// A passport or permit number: 5-20 letters and digits, upper-cased (E12345678, H1234567890).
+std::optional<std::string> DocumentNumber(const std::string& cell) {
+  std::string out;
+  for (char c : cell) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+      return std::nullopt;
+    }
+    out += c;
+  }
+  if (out.size() < 5 || out.size() > 20) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 const std::map<std::string, int Columns::*, std::less<>>& HeaderNames() {
   static const auto* names = new std::map<std::string, int Columns::*, std::less<>>{
       {"姓名", &Columns::name},
@@ -104,6 +139,12 @@ const std::map<std::string, int Columns::*, std::less<>>& HeaderNames() {
       {"人员类别", &Columns::category},
       {"类别", &Columns::category},
       {"category", &Columns::category},
+      {"证件类型", &Columns::id_type},
+      {"id_type", &Columns::id_type},
+      {"性别", &Columns::sex},
+      {"sex", &Columns::sex},
+      {"出生日期", &Columns::birth_date},
+      {"birth_date", &Columns::birth_date},
       {"报告时间", &Columns::reported_at},
       {"reported_at", &Columns::reported_at},
   };
@@ -239,14 +280,63 @@ Result<LeadRow> ReadRow(const base::CsvRow& row, const std::vector<std::string>&
                             " 列 (the row and the header differ in columns)");
   }
   const auto today = base::LocalDate(now, offset);
+  auto id_type = DocumentType(Cell(row, columns.id_type));
+  if (!id_type) {
+    return RowError("id_type", "证件类型“" + Cell(row, columns.id_type) +
+                                   "”无法识别，应为身份证、护照或其他 (document type: resident ID, "
+                                   "passport or other)");
+  }
+  out.id_type = *id_type;
   if (std::string id = Cell(row, columns.id_number); !id.empty()) {
-    auto parsed = base::ParseResidentId(id, today);
-    if (!parsed.has_value()) {
-      return RowError("id_number", parsed.error().message());
+    if (out.id_type == "resident_id") {
+      auto parsed = base::ParseResidentId(id, today);
+      if (!parsed.has_value()) {
+        return RowError("id_number", parsed.error().message());
+      }
+      out.id_number = parsed->number;
+      out.sex = std::string(1, parsed->sex);
+      out.birth_date = parsed->birth_date;
+    } else {
+      auto number = DocumentNumber(id);
+      if (!number) {
+        return RowError("id_number",
+                        "证件号码应为 5-20 位字母或数字 (a document number is 5 to "
+                        "20 letters or digits)");
+      }
+      out.id_number = *number;
     }
-    out.id_number = parsed->number;
-    out.sex = std::string(1, parsed->sex);
-    out.birth_date = parsed->birth_date;
+  } else if (out.id_type != "resident_id") {
+    return RowError("id_number",
+                    "填写了证件类型但没有证件号码 (a document type without its "
+                    "number)");
+  }
+  // Other documents do not carry sex and birth date: the file's own columns give them.
+  if (std::string sex = Cell(row, columns.sex); !sex.empty()) {
+    const std::string s = Lower(sex);
+    const std::string code = sex == "男" || s == "m" || s == "male"     ? "M"
+                             : sex == "女" || s == "f" || s == "female" ? "F"
+                                                                        : "";
+    if (code.empty()) {
+      return RowError("sex", "性别应为男或女 (sex: 男/女 or M/F)");
+    }
+    if (!out.sex.empty() && out.sex != code) {
+      return RowError("sex", "性别与身份证号不符 (the sex does not match the ID number)");
+    }
+    out.sex = code;
+  }
+  if (std::string birth = Cell(row, columns.birth_date); !birth.empty()) {
+    auto date = base::ParseDate(birth);
+    if (!date.has_value() || *date > today) {
+      return RowError("birth_date",
+                      "出生日期应为 YYYY-MM-DD 且不晚于今天 (birth date: "
+                      "YYYY-MM-DD, not in the future)");
+    }
+    const std::string text = base::FormatDate(*date);
+    if (!out.birth_date.empty() && out.birth_date != text) {
+      return RowError("birth_date",
+                      "出生日期与身份证号不符 (the birth date does not match the ID number)");
+    }
+    out.birth_date = text;
   }
   out.name = Cell(row, columns.name);
   if (base::CodePoints(out.name) > 50) {
@@ -314,7 +404,7 @@ std::string RowKey(std::string_view source, const LeadRow& row) {
     data += field;
   };
   put(source);
-  put(row.id_number);
+  put(row.id_type == "resident_id" ? row.id_number : row.id_type + ":" + row.id_number);
   put(row.id_number.empty() ? row.name : "");
   put(row.id_number.empty() ? row.phone : "");
   put(row.category);

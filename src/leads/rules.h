@@ -31,7 +31,7 @@ Status GuardianOfMinor(const LeadRow& row, std::chrono::year_month_day today);
 // Where each known column is in the header; -1 when absent.
 struct Columns {
   int name = -1, id_number = -1, phone = -1, address = -1, origin = -1, category = -1,
-      reported_at = -1;
+      reported_at = -1, id_type = -1, sex = -1, birth_date = -1;
 };
 // Finds the columns by header, Chinese or English, any order. Errors: kInvalidArgument naming
 // the missing columns when there is neither an ID-number column nor both name and phone, or a

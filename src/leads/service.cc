@@ -86,7 +86,7 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
   // Who is it? By ID number; else by name and phone, which must name exactly one file.
   std::optional<PersonRef> person;
   if (!row.id_number.empty()) {
-    CORDON_ASSIGN_OR_RETURN(person, PersonByIdNumber(s, row.id_number));
+    CORDON_ASSIGN_OR_RETURN(person, PersonByDocument(s, row.id_type, row.id_number));
   } else {
     CORDON_ASSIGN_OR_RETURN(auto same_phone, PeopleByPhone(s, row.phone));
     std::vector<PersonRef> same;
@@ -140,6 +140,12 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
     if (!region) {
       region = importer_region;
       unrouted = true;
+    }
+    if (row.sex.empty() || row.birth_date.empty()) {
+      return Rejected(row.line,
+                      FieldInvalid(row.sex.empty() ? "sex" : "birth_date",
+                                   "非身份证人员新建档案需填写性别和出生日期 (a new file from a "
+                                   "passport or other document needs the sex and birth date)"));
     }
     if (Status guardian = GuardianOfMinor(row, today); !guardian.ok()) {
       return Rejected(row.line, guardian);

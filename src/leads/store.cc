@@ -98,15 +98,16 @@ Status SaveImportReport(store::Session& s, std::int64_t id, const ImportReport& 
       .status();
 }
 
-Result<std::optional<PersonRef>> PersonByIdNumber(store::Session& s, const std::string& id_number) {
+Result<std::optional<PersonRef>> PersonByDocument(store::Session& s, const std::string& id_type,
+                                                  const std::string& id_number) {
   std::optional<PersonRef> out;
   CORDON_RETURN_IF_ERROR(
       // A merged file answers for the file it became: a later list naming the old ID
       // reaches the one person.
       s.Query("SELECT k.id, k.name, k.region_code, k.region_path FROM people p "
               "JOIN people k ON k.id = COALESCE(p.merged_into, p.id) "
-              "WHERE p.id_number = ? AND p.id_type = 'resident_id'",
-              {id_number}, [&](const store::Row& row) {
+              "WHERE p.id_number = ? AND p.id_type = ?",
+              {id_number, id_type}, [&](const store::Row& row) {
                 out = PersonRef{row.Int(0), row.Text(1), row.IsNull(2) ? "" : row.Text(2),
                                 row.IsNull(3) ? "" : row.Text(3)};
                 return Status::Ok();
@@ -154,9 +155,9 @@ Result<std::int64_t> InsertPerson(store::Session& s, const LeadRow& row, const R
   return Returning(s,
                    "INSERT INTO people (id_type, id_number, name, sex, birth_date, phone, address, "
                    "region_code, region_path, version, created_at, updated_at) "
-                   "VALUES ('resident_id', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-                   {row.id_number, row.name, row.sex, row.birth_date, row.phone, row.address,
-                    region.code, region.path, now, now});
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+                   {row.id_type, row.id_number, row.name, row.sex, row.birth_date, row.phone,
+                    row.address, region.code, region.path, now, now});
 }
 
 Result<std::optional<OpenTask>> OpenTaskOf(store::Session& s, std::int64_t person_id) {

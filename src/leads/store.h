@@ -32,7 +32,8 @@ struct PersonRef {
   std::string region_code;  // empty: not placed
   std::string region_path;
 };
-Result<std::optional<PersonRef>> PersonByIdNumber(store::Session& s, const std::string& id_number);
+Result<std::optional<PersonRef>> PersonByDocument(store::Session& s, const std::string& id_type,
+                                                  const std::string& id_number);
 Result<std::vector<PersonRef>> PeopleByPhone(store::Session& s, const std::string& phone);
 // The grid of the households in the building of `building` (an address prefix), or nullopt.
 Result<std::optional<std::string>> GridOfBuilding(store::Session& s, const std::string& building);

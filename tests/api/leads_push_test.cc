@@ -127,5 +127,42 @@ TEST_F(LeadsPushApiTest, ANewFileForAChildNeedsAGuardian) {
   EXPECT_EQ(report["accepted"], 1) << report.dump();
 }
 
+TEST_F(LeadsPushApiTest, APassportHolderIsFiledOnceWithTheSexAndBirthDateGiven) {
+  int status = 0;
+  json row = {{"证件类型", "护照"},   {"id_number", "e12345678"},
+              {"name", "JOHN SMITH"}, {"category", "入境"},
+              {"性别", "男"},         {"出生日期", "1980-02-03"}};
+  json report = Push({{"source", "door_to_door"}, {"rows", {row}}}, &status, worker_);
+  ASSERT_EQ(status, 200) << report.dump();
+  ASSERT_EQ(report["accepted"], 1) << report.dump();
+  const std::int64_t person = report["rows"][0]["person_id"];
+  json file =
+      Json(server_.Client().Get("/api/v1/people/" + std::to_string(person), Bearer(worker_)));
+  EXPECT_EQ(file["id_type"], "passport");
+  EXPECT_EQ(file["sex"], "M");
+  EXPECT_EQ(file["birth_date"], "1980-02-03");
+  // The same passport from a checkpoint list: the same person, one task.
+  json again = Push(
+      {{"source", "door_to_door"},
+       {"rows", {{{"证件类型", "passport"}, {"id_number", "E12345678"}, {"category", "密接"}}}}},
+      &status, worker_);
+  ASSERT_EQ(status, 200) << again.dump();
+  EXPECT_EQ(again["merged"], 1) << again.dump();
+  EXPECT_EQ(again["rows"][0]["person_id"], person);
+  // A new passport holder without a sex or a birth date cannot be filed; bad types are named.
+  json bad = Push(
+      {{"source", "door_to_door"},
+       {"rows",
+        {{{"证件类型", "护照"}, {"id_number", "G7654321"}, {"name", "A B"}, {"category", "入境"}},
+         {{"证件类型", "驾照"}, {"id_number", "G7654321"}, {"category", "入境"}},
+         {{"证件类型", "护照"}, {"id_number", "G76-54"}, {"category", "入境"}}}}},
+      &status, worker_);
+  ASSERT_EQ(status, 200) << bad.dump();
+  EXPECT_EQ(bad["rejected"], 3);
+  EXPECT_EQ(bad["rows"][0]["field"], "sex");
+  EXPECT_EQ(bad["rows"][1]["field"], "id_type");
+  EXPECT_EQ(bad["rows"][2]["field"], "id_number");
+}
+
 }  // namespace
 }  // namespace cordon::testing
