@@ -10,6 +10,7 @@
 #include "duplicates/routes.h"
 #include "followups/routes.h"
 #include "home_quarantine/routes.h"
+#include "home_services/routes.h"
 #include "leads/routes.h"
 #include "measures/routes.h"
 #include "people/routes.h"
@@ -57,6 +58,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       std::make_unique<duplicates::DuplicateService>(*app->db_, *app->audit_, app->clock_);
   app->homes_ = std::make_unique<home_quarantine::HomeQuarantineService>(*app->db_, *app->audit_,
                                                                          app->clock_);
+  app->services_ = std::make_unique<home_services::HomeServices>(*app->db_, *app->audit_,
+                                                                 app->clock_, app->offset_);
   return app;
 }
 
@@ -71,6 +74,7 @@ http::Server& App::BuildServer() {
   timeline::RegisterRoutes(*server_, *timeline_, offset_);
   duplicates::RegisterRoutes(*server_, *duplicates_, clock_, offset_);
   home_quarantine::RegisterRoutes(*server_, *homes_);
+  home_services::RegisterRoutes(*server_, *services_);
   // A small public answer for monitors and for measuring the HTTP layer alone.
   server_->Route(
       "GET", "/api/v1/version", http::Access::kPublic,

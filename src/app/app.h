@@ -15,6 +15,7 @@
 #include "duplicates/service.h"
 #include "followups/service.h"
 #include "home_quarantine/service.h"
+#include "home_services/service.h"
 #include "http/server.h"
 #include "leads/service.h"
 #include "measures/service.h"
@@ -71,6 +72,7 @@ class App {
   std::unique_ptr<timeline::TimelineService> timeline_;
   std::unique_ptr<duplicates::DuplicateService> duplicates_;
   std::unique_ptr<home_quarantine::HomeQuarantineService> homes_;
+  std::unique_ptr<home_services::HomeServices> services_;
   std::unique_ptr<http::Server> server_;
   std::mutex jobs_mu_;
   std::condition_variable jobs_cv_;
