@@ -66,7 +66,19 @@ echo "== bench_grid: GET /api/v1/followups/today, c=4, ${seconds}s"
 wrk -t2 -c4 -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
   "http://127.0.0.1:$port/api/v1/followups/today" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 token=$(login admin)
+# Counts by measure and category per district for the whole city (the dashboard), checked
+# against a GROUP BY of the same rows.
+total=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/measures/summary" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["total"])')
+expected=$(sqlite3 "$dir/cordon.db" "SELECT COUNT(*) FROM measures WHERE state IN ('planned','active','extended')")
+echo "== admin: GET /api/v1/measures/summary (city: $total under measures, SQL count $expected), c=4, ${seconds}s"
+[[ $total == "$expected" ]] || { echo "summary total differs from the SQL count" >&2; exit 1; }
+wrk -t2 -c4 -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
+  "http://127.0.0.1:$port/api/v1/measures/summary" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 echo "== admin: GET /api/v1/measures/export.csv (every measure of the city, masked)"
 curl -sf -o "$dir/export.csv" -w 'HTTP %{http_code}, %{size_download} bytes in %{time_total} s\n' \
   -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/measures/export.csv"
 echo "rows: $(($(wc -l <"$dir/export.csv") - 1))"
+echo "== admin: GET /api/v1/measures/export.xlsx (the same rows as a spreadsheet)"
+curl -sf -o "$dir/export.xlsx" -w 'HTTP %{http_code}, %{size_download} bytes in %{time_total} s\n' \
+  -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/measures/export.xlsx"

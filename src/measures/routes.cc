@@ -218,6 +218,20 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
                                           "attachment; filename=\"measures.csv\"");
                  return http::Personal(res);
                });
+  server.Route(
+      "GET", "/api/v1/measures/export.xlsx", Access::kAuthenticated,
+      [&measures](http::Context& ctx) -> Result<http::Response> {
+        MeasureQuery q;
+        q.region = ctx.request.Param("region");
+        if (ctx.request.HasParam("state")) {
+          q.state = ctx.request.Param("state");
+        }
+        CORDON_ASSIGN_OR_RETURN(std::string xlsx, measures.ExportXlsx(*ctx.principal, q));
+        http::Response res = http::JsonResponse(200, std::move(xlsx));
+        res.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        res.headers.emplace_back("Content-Disposition", "attachment; filename=\"measures.xlsx\"");
+        return http::Personal(res);
+      });
   server.Route("GET", "/api/v1/measures/{id}", Access::kAuthenticated,
                [&measures](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,12 +70,18 @@ class MeasureService {
   // UTF-8 with BOM, one row per measure. Read in pages of 1,000 in one transaction, so the
   // file is one consistent picture. Audited with the row count. Errors as List.
   Result<std::string> ExportCsv(const auth::Principal& who, const MeasureQuery& q);
+  // The same rows as a spreadsheet (.xlsx), with a title line naming the date and the exporter.
+  Result<std::string> ExportXlsx(const auth::Principal& who, const MeasureQuery& q);
 
   std::chrono::year_month_day Today() const { return base::LocalDate(clock_.Now(), offset_); }
   base::UtcOffset offset() const { return offset_; }
 
  private:
   std::int64_t Now() const;
+  // Every measure of the list `q` as masked cells, in the list's order; one audit row.
+  Status ExportRows(const auth::Principal& who, const MeasureQuery& q,
+                    const std::function<void(const std::vector<std::string>&)>& row);
+  static const std::vector<std::string>& ExportHeader();
 
   store::Database& db_;
   auth::AuditLog& audit_;

@@ -215,6 +215,16 @@ TEST_F(MeasuresApiTest, GridWorkersSeeAndActOnlyInTheirGrids) {
   EXPECT_NE(mine_csv->body.find("第 1 天"), std::string::npos);  // day 1's test is missing
   auto all_csv = server_.Client().Get("/api/v1/measures/export.csv", Bearer(admin_));
   EXPECT_EQ(std::count(all_csv->body.begin(), all_csv->body.end(), '\n'), 3);
+  // And as the .xlsx officials send on: a zip holding one worksheet.
+  auto xlsx = server_.Client().Get("/api/v1/measures/export.xlsx", Bearer(worker));
+  ASSERT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->get_header_value("Content-Type"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(xlsx->body.rfind("PK\x03\x04", 0), 0u);
+  EXPECT_NE(xlsx->body.find("xl/worksheets/sheet1.xml"), std::string::npos);
+  auto outside =
+      server_.Client().Get("/api/v1/measures/export.xlsx?region=" + grid_ + "999", Bearer(worker));
+  EXPECT_EQ(outside->status, 404);
 }
 
 TEST_F(MeasuresApiTest, BadInputNamesTheFieldAndWritesNothing) {

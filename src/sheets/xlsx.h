@@ -1,0 +1,42 @@
+// Spreadsheets as officials send them (.xlsx), written by libxlsxwriter in constant-memory mode
+// so that 100,000 rows cost a row's worth of memory, not the sheet's.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+struct lxw_workbook;
+struct lxw_worksheet;
+
+namespace cordon::sheets {
+
+struct Sheet {
+  std::string name;                 // the worksheet's tab (≤ 31 characters)
+  std::string title;                // a first line above the header, e.g. what and when
+  std::vector<std::string> header;  // bold, frozen
+  std::vector<double> widths;       // in characters, per column; missing columns get 14
+};
+
+// Rows go in one at a time, in order; Finish returns the file's bytes. Every cell is a string
+// cell: no value is ever read as a formula.
+class XlsxWriter {
+ public:
+  // Errors (from Finish): kInternal when the temporary file cannot be made or written.
+  explicit XlsxWriter(const Sheet& sheet);
+  ~XlsxWriter();
+  XlsxWriter(const XlsxWriter&) = delete;
+  XlsxWriter& operator=(const XlsxWriter&) = delete;
+
+  void Row(const std::vector<std::string>& cells);
+  Result<std::string> Finish();
+
+ private:
+  std::string path_;
+  lxw_workbook* book_ = nullptr;
+  lxw_worksheet* sheet_ = nullptr;
+  unsigned row_ = 0;
+};
+
+}  // namespace cordon::sheets
