@@ -31,7 +31,9 @@ struct Household {
   std::string region_code, region_name, region_path;
   std::int64_t under_measures = 0;  // people of the household under a home measure
   std::string earliest_start, latest_end;
-  int staffed = 0;  // duties filled, of four
+  int staffed = 0;                        // duties filled, of four
+  std::vector<std::int64_t> measure_ids;  // the current home measures of its people
+  std::vector<std::string> missing;       // the duties not yet named, in kDuties order
 };
 
 struct HouseholdStaff {

@@ -11,11 +11,13 @@ namespace {
 
 using nlohmann::json;
 
-json StaffJson(const Staff& s) {
+// The staff named for a household are printed on its door with their duty phone (三公示):
+// theirs is shown in full; the candidates' stay masked.
+json StaffJson(const Staff& s, bool assigned = false) {
   return {{"id", s.id},
           {"name", s.name},
           {"role", s.role},
-          {"phone", base::MaskPhone(s.phone)},
+          {"phone", assigned ? s.phone : base::MaskPhone(s.phone)},
           {"region", {{"code", s.region_code}, {"name", s.region_name}}}};
 }
 
@@ -27,6 +29,8 @@ json HouseholdJson(const Household& h) {
           {"start_date", h.earliest_start.empty() ? json(nullptr) : json(h.earliest_start)},
           {"end_date", h.latest_end.empty() ? json(nullptr) : json(h.latest_end)},
           {"staffed", h.staffed},
+          {"measure_ids", h.measure_ids},
+          {"missing", h.missing},
           {"complete", h.staffed == static_cast<int>(kDuties.size())}};
 }
 
@@ -38,7 +42,7 @@ http::Response StaffAnswer(const HouseholdStaff& hs) {
       candidates.push_back(StaffJson(c));
     }
     duties.push_back({{"duty", kDuties[i]},
-                      {"staff", hs.assigned[i] ? StaffJson(*hs.assigned[i]) : json(nullptr)},
+                      {"staff", hs.assigned[i] ? StaffJson(*hs.assigned[i], true) : json(nullptr)},
                       {"candidates", candidates}});
   }
   json body = {{"household", HouseholdJson(hs.household)},

@@ -39,7 +39,9 @@ std::size_t DutyIndex(std::string_view duty) {
 
 Result<HouseholdStaff> Load(store::Session& s, const Household& h) {
   HouseholdStaff out;
-  out.household = h;
+  std::vector<Household> one{h};
+  CORDON_RETURN_IF_ERROR(FillDetails(s, one));
+  out.household = std::move(one.front());
   CORDON_ASSIGN_OR_RETURN(auto assigned, AssignedStaff(s, h.id));
   for (auto& [duty, staff] : assigned) {
     if (std::size_t i = DutyIndex(duty); i < kDuties.size()) {
@@ -81,6 +83,7 @@ Result<std::vector<Household>> HomeQuarantineService::List(const auth::Principal
       return Status::Ok();
     }
     CORDON_ASSIGN_OR_RETURN(out, ListHouseholds(s, *scope, q.after, q.limit, q.incomplete_only));
+    CORDON_RETURN_IF_ERROR(FillDetails(s, out));
     if (counts != nullptr) {
       CORDON_ASSIGN_OR_RETURN(*counts, CountHouseholds(s, *scope));
     }

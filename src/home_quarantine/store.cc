@@ -1,5 +1,8 @@
 #include "home_quarantine/store.h"
 
+#include <map>
+#include <set>
+
 namespace cordon::home_quarantine {
 namespace {
 
@@ -47,6 +50,43 @@ Result<std::vector<Household>> ListHouseholds(store::Session& s, const auth::Pat
         return Status::Ok();
       }));
   return out;
+}
+
+Status FillDetails(store::Session& s, std::vector<Household>& households) {
+  if (households.empty()) {
+    return Status::Ok();
+  }
+  std::string in;
+  store::Params ids;
+  std::map<std::int64_t, Household*> by_id;
+  for (auto& h : households) {
+    in += in.empty() ? "?" : ", ?";
+    ids.emplace_back(h.id);
+    by_id[h.id] = &h;
+  }
+  CORDON_RETURN_IF_ERROR(s.Query(
+      "SELECT p.household_id, m.id FROM measures m JOIN people p ON p.id = m.person_id WHERE "
+      "p.household_id IN (" +
+          in + ") AND " + std::string(kHomeMeasure) + " ORDER BY m.id",
+      ids, [&](const store::Row& row) {
+        by_id.at(row.Int(0))->measure_ids.push_back(row.Int(1));
+        return Status::Ok();
+      }));
+  std::map<std::int64_t, std::set<std::string>> named;
+  CORDON_RETURN_IF_ERROR(
+      s.Query("SELECT household_id, duty FROM household_staff WHERE household_id IN (" + in + ")",
+              ids, [&](const store::Row& row) {
+                named[row.Int(0)].insert(row.Text(1));
+                return Status::Ok();
+              }));
+  for (auto& h : households) {
+    for (std::string_view duty : kDuties) {
+      if (!named[h.id].contains(std::string(duty))) {
+        h.missing.emplace_back(duty);
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 Result<HouseholdCounts> CountHouseholds(store::Session& s, const auth::PathRange& scope) {

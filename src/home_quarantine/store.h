@@ -19,6 +19,8 @@ Result<std::vector<Household>> ListHouseholds(store::Session& s, const auth::Pat
 struct HouseholdCounts {
   std::int64_t households = 0, incomplete = 0, people = 0;
 };
+// Fills measure_ids and missing for a page of households (two queries for the page).
+Status FillDetails(store::Session& s, std::vector<Household>& households);
 Result<HouseholdCounts> CountHouseholds(store::Session& s, const auth::PathRange& scope);
 // Any household in the subtree, with its people under home measures (0 when none).
 Result<std::optional<Household>> HouseholdInScope(store::Session& s, std::int64_t id,

@@ -9,7 +9,7 @@ constexpr std::string_view kColumns =
     "m.id, m.person_id, p.name, p.id_number, m.category, m.profile_version, m.step, m.measure, "
     "m.state, m.place, m.start_date, m.end_date, m.days, m.extended_days, m.test_days, "
     "m.followups_per_day, m.region_code, r.name, m.region_path, m.previous_id, m.created_at, "
-    "m.updated_at";
+    "m.updated_at, COALESCE(p.household_id, 0)";
 constexpr std::string_view kFrom =
     " FROM measures m JOIN people p ON p.id = m.person_id JOIN regions r ON r.code = "
     "m.region_code";
@@ -38,6 +38,7 @@ Measure Read(const store::Row& row) {
   m.previous_id = row.IsNull(19) ? 0 : row.Int(19);
   m.created_at = row.Int(20);
   m.updated_at = row.Int(21);
+  m.household_id = row.Int(22);
   return m;
 }
 

@@ -58,6 +58,8 @@ TEST_F(HomeQuarantineApiTest, AHouseholdIsFlaggedUntilItsFourStaffAreNamed) {
   EXPECT_FALSE(list["items"][0]["complete"]);
   EXPECT_NE(list["items"][0]["address"].get<std::string>().find('*'), std::string::npos);
   EXPECT_EQ(list["counts"]["incomplete"], 1);
+  EXPECT_EQ(list["items"][0]["measure_ids"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["missing"], json({"cadre", "grid_worker", "doctor", "police"}));
 
   json staff = Call("GET", StaffPath(), {}, &status, worker_);
   ASSERT_EQ(status, 200) << staff.dump();
@@ -90,6 +92,11 @@ TEST_F(HomeQuarantineApiTest, AHouseholdIsFlaggedUntilItsFourStaffAreNamed) {
   ASSERT_EQ(status, 200) << done.dump();
   EXPECT_TRUE(done["complete"]);
   EXPECT_EQ(done["duties"][2]["staff"]["id"], doctor);
+  // The named staff's duty phones are printed on the door: in full; candidates stay masked.
+  EXPECT_EQ(done["duties"][2]["staff"]["phone"].get<std::string>().find('*'), std::string::npos);
+  EXPECT_NE(done["duties"][2]["candidates"][0]["phone"].get<std::string>().find('*'),
+            std::string::npos);
+  EXPECT_TRUE(done["household"]["missing"].empty());
   list = Call("GET", "/api/v1/home-quarantine?incomplete=1", {}, &status, worker_);
   EXPECT_TRUE(list["items"].empty());
   EXPECT_EQ(list["counts"]["incomplete"], 0);

@@ -201,6 +201,7 @@ TEST_F(MeasuresApiTest, GridWorkersSeeAndActOnlyInTheirGrids) {
   json list = Json(server_.Client().Get("/api/v1/measures", Bearer(worker)));
   ASSERT_EQ(list["items"].size(), 1u);
   EXPECT_EQ(list["items"][0]["id"], mine["id"]);
+  EXPECT_TRUE(list["items"][0]["person"]["household_id"].is_number());  // for 三公示 and 四包一
   EXPECT_EQ(list["items"][0]["person"]["name"].get<std::string>().find("*") != std::string::npos,
             true);                                  // masked
   EXPECT_EQ(list["counts"]["tests_due_today"], 1);  // day 1 is today
