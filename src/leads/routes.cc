@@ -1,5 +1,6 @@
 #include "leads/routes.h"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -116,13 +117,17 @@ void RegisterRoutes(http::Server& server, LeadService& leads) {
         auto batch = in.String("batch", false, 200);
         const json* rows = in.Any("rows", true);
         CORDON_RETURN_IF_ERROR(in.Finish());
-        CORDON_ASSIGN_OR_RETURN(std::string csv, CsvOfRows(*rows));
+        CORDON_ASSIGN_OR_RETURN(PushCsv push, CsvOfRows(*rows));
         CORDON_ASSIGN_OR_RETURN(
             ImportReport report,
-            leads.Import(*ctx.principal, *source, batch.value_or(*source + ".json"), csv));
+            leads.Import(*ctx.principal, *source, batch.value_or(*source + ".json"), push.csv));
         json out = ReportJson(report);
-        for (auto& row : out["rows"]) {
-          row["row"] = row["line"].get<std::int64_t>() - 2;  // index into the rows sent
+        for (auto& row : out["rows"]) {  // the index into the rows sent
+          const auto line = row["line"].get<std::size_t>();
+          auto it = std::lower_bound(push.first_lines.begin(), push.first_lines.end(), line);
+          row["row"] = it != push.first_lines.end() && *it == line
+                           ? json(it - push.first_lines.begin())
+                           : json(nullptr);
         }
         http::Response res = http::JsonResponse(200, out.dump());
         return http::Personal(res);

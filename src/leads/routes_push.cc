@@ -22,7 +22,7 @@ std::string Quoted(const std::string& value) {
 
 }  // namespace
 
-Result<std::string> CsvOfRows(const nlohmann::json& rows) {
+Result<PushCsv> CsvOfRows(const nlohmann::json& rows) {
   if (!rows.is_array() || rows.empty()) {
     return FieldInvalid("rows", "应为非空数组 (a non-empty array of rows)");
   }
@@ -54,12 +54,22 @@ Result<std::string> CsvOfRows(const nlohmann::json& rows) {
       }
     }
   }
-  std::string csv;
+  PushCsv out;
+  std::string& csv = out.csv;
+  std::size_t line = 1;
+  auto count_lines = [&](std::size_t from) {
+    for (std::size_t i = from; i < csv.size(); ++i) {
+      line += csv[i] == '\n' ? 1 : 0;
+    }
+  };
   for (std::size_t c = 0; c < columns.size(); ++c) {
     csv += (c == 0 ? "" : ",") + Quoted(columns[c]);
   }
   csv += "\r\n";
+  count_lines(0);
   for (const auto& row : rows) {
+    out.first_lines.push_back(line);
+    const std::size_t start = csv.size();
     std::vector<std::string> cells(columns.size());
     for (const auto& [key, value] : row.items()) {
       if (value.is_string()) {
@@ -70,8 +80,9 @@ Result<std::string> CsvOfRows(const nlohmann::json& rows) {
       csv += (c == 0 ? "" : ",") + Quoted(cells[c]);
     }
     csv += "\r\n";
+    count_lines(start);
   }
-  return csv;
+  return out;
 }
 
 }  // namespace cordon::leads

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -13,6 +14,12 @@ namespace cordon::leads {
 // (name, id_number, phone, address, origin, category, reported_at) and any other key, kept as a
 // note like an extra column of a file. Errors name the field as rows[i].key.
 inline constexpr std::size_t kMaxPushRows = 5000;
-Result<std::string> CsvOfRows(const nlohmann::json& rows);
+struct PushCsv {
+  std::string csv;
+  // The line on which each row's record starts: a value holding a line break makes a record
+  // span lines, so the report's line numbers are mapped back to rows through this.
+  std::vector<std::size_t> first_lines;
+};
+Result<PushCsv> CsvOfRows(const nlohmann::json& rows);
 
 }  // namespace cordon::leads

@@ -57,6 +57,17 @@ TEST_F(LeadsPushApiTest, AGridWorkersDoorToDoorRowsAreCheckedRowByRowAndCountedO
   EXPECT_EQ(report["rows"][1]["row"], 1);
   EXPECT_EQ(report["rows"][1]["field"], "id_number");
   EXPECT_EQ(report["rows"][2]["field"], "category");
+  // A value with a line break spans two lines of the file: the rows still map back by index.
+  json multi = Push({{"source", "door_to_door"},
+                     {"rows",
+                      {{{"name", "王五"}, {"id_number", "bad"}, {"address", "A路1号\n2栋"}},
+                       {{"name", "赵六"}, {"id_number", "bad"}},
+                       {{"name", "钱七"}, {"id_number", "bad"}}}}},
+                    &status, worker_);
+  ASSERT_EQ(status, 200) << multi.dump();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(multi["rows"][i]["row"], i) << multi.dump();
+  }
   // The grid worker now has the task, with the source named.
   json tasks = Json(server_.Client().Get("/api/v1/tasks?limit=50", Bearer(worker_)));
   ASSERT_EQ(tasks["items"].size(), 1u) << tasks.dump();
