@@ -123,6 +123,7 @@ TEST_F(HomeServicesApiTest, ATipOffReachesTheGridOfTheAddressAndIsClosedWithARew
   ASSERT_EQ(mine["items"].size(), 1u) << mine.dump();
   EXPECT_EQ(mine["items"][0]["region"]["code"], grid_);
   EXPECT_EQ(mine["items"][0]["contact_phone"], "139****1111");
+  EXPECT_EQ(mine["items"][0]["address"], address);  // where to go, whole
   json all = Json(server_.Client().Get("/api/v1/tip-offs", Bearer(admin_)));
   ASSERT_EQ(all["items"].size(), 2u);
   EXPECT_TRUE(all["items"][1]["unrouted"]);
