@@ -152,7 +152,8 @@ void RegisterRoutes(http::Server& server, FollowupService& followups) {
         return http::Personal(res);
       });
   // The person's own page: the token travels in the body, never in a logged path or query.
-  static auto* self_limit = new http::RateLimit(120, std::chrono::hours(1));
+  // Generous: many households share one carrier address; a token cannot be guessed anyway.
+  static auto* self_limit = new http::RateLimit(1000, std::chrono::hours(1));
   server.Route(
       "POST", "/api/v1/public/followup/status", Access::kPublic,
       [&followups](http::Context& ctx) -> Result<http::Response> {

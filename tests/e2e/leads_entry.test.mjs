@@ -68,6 +68,26 @@ async function rawPost(cookie, p, body) {
   return { status: res.status, body: await res.text() }
 }
 
+// Picks a 人员类别 in the select and waits until it shows (a click while the list is still
+// opening can be lost: try again then).
+async function chooseCategory(page, form, code, label) {
+  const wrapper = form.locator('[data-field="category"] .el-select__wrapper')
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await wrapper.click()
+    const option = page.locator(`.le-cat-popper [data-category="${code}"]`)
+    await option.waitFor()
+    await page.waitForTimeout(300) // the list has finished opening
+    await option.click()
+    for (let i = 0; i < 20; i++) {
+      if ((await wrapper.innerText()).trim() === label) return
+      await page.waitForTimeout(100)
+    }
+    log('category not taken, again (attempt ' + (attempt + 1) + ')')
+    await page.keyboard.press('Escape')
+  }
+  throw new Error('could not choose the category ' + label)
+}
+
 // A paste as a spreadsheet makes it: tab-separated cells, one row a line.
 async function pasteInto(locator, text) {
   await locator.focus()
@@ -132,8 +152,7 @@ describe('leads: door-to-door entry on a phone, a line listing at a desk', () =>
     await form.locator('input[data-test="door-phone"]').fill(door.phone)
     await form.locator('input[data-test="door-address"]').fill(building + '902室')
     await form.locator('input[data-test="door-origin"]').fill('上海市浦东新区')
-    await form.locator('[data-field="category"] .el-select__wrapper').click()
-    await page.locator('.le-cat-popper [data-category="close_contact"]').click()
+    await chooseCategory(page, form, 'close_contact', '密接')
     await form.locator('textarea[data-test="door-note"]').fill('同住2人（e2e）')
 
     // Big touch targets, and nothing wider than the phone.

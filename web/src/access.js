@@ -11,13 +11,25 @@ const PAGE_ROLES = {
   // 线索导入: the command centre and the tracing teams receive the lists (协查通报, 大数据推送, …).
   // There is no street or community staff role yet; community cadres work as grid_worker.
   leadsImport: ['admin', 'commander', 'epidemiologist'],
+  // 线索登记: grid workers register people at the door (入户登记); the command centre and the
+  // tracing teams also type line listings (see leadsBatch below).
+  leadsEntry: ['admin', 'commander', 'epidemiologist', 'grid_worker'],
+  // 疑似重复档案 (合并档案 / 保持分开 / 撤销合并): the people_merge permission. Those who keep the
+  // files one person each: the tracing teams and the grid workers; the command centre does not merge.
+  duplicates: ['admin', 'epidemiologist', 'grid_worker'],
   // 管控中人员: command follows every measure; the tracing teams, grid workers (居家) and site
   // managers (集中隔离) run them. The server scopes the list to the user's jurisdiction.
   measures: ['admin', 'commander', 'epidemiologist', 'grid_worker', 'site_manager'],
+  // 居家隔离户 (四包一): the same readers; naming the staff is measureAct.
+  homeQuarantine: ['admin', 'commander', 'epidemiologist', 'grid_worker', 'site_manager'],
   // 健康随访 and 预警: those who run the measures record the follow-ups and handle the alerts; the
   // command centre follows them (read). The server scopes both lists to the jurisdiction.
   followups: ['admin', 'commander', 'epidemiologist', 'grid_worker', 'site_manager'],
   alerts: ['admin', 'commander', 'epidemiologist', 'grid_worker', 'site_manager'],
+  // 居家服务 (代购, 垃圾清运): the measures' readers; registering and closing is measureAct.
+  homeServices: ['admin', 'commander', 'epidemiologist', 'grid_worker', 'site_manager'],
+  // 举报线索 (有奖举报): those who read the check tasks; closing is tipOffClose.
+  tipOffs: ['admin', 'commander', 'epidemiologist', 'grid_worker'],
   // 告知书打印 (告知书, 三公示, 封条, 解除证明): those who act on the measures (measureAct).
   notices: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
   audit: ['admin', 'auditor'],
@@ -38,6 +50,12 @@ const ACTION_ROLES = {
   // 记录随访 and 处置预警: the same people; the command centre reads.
   followupRecord: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
   alertClose: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
+  // 举报线索 办结 (属实 with the reward / 不实): those who check leads (tasks_check).
+  tipOffClose: ['admin', 'epidemiologist', 'grid_worker'],
+  // 合并档案, 保持分开, 撤销合并, 标记为重复 and the 合并记录 of a person file (people_merge).
+  peopleMerge: ['admin', 'epidemiologist', 'grid_worker'],
+  // 流调批量录入 and every lead source but door_to_door (数据推送, 协查通报, …): leads_import.
+  leadsBatch: ['admin', 'commander', 'epidemiologist'],
 }
 
 export function canDo(action, role) {

@@ -9,21 +9,23 @@ export const MENU = [
   {
     key: 'risk', icon: Warning,
     children: [
-      { key: 'leads' },
+      { key: 'leads', route: 'leadsEntry' },
       { key: 'checkTasks', route: 'tasks' },
       { key: 'people', route: 'people' },
-      { key: 'duplicates' },
+      { key: 'duplicates', route: 'duplicates' },
       { key: 'import', route: 'leadsImport' },
+      { key: 'tipOffs', route: 'tipOffs' },
     ],
   },
   {
     key: 'measures', icon: Lock,
     children: [
       { key: 'underMeasures', route: 'measures' },
-      { key: 'homeQuarantine' },
+      { key: 'homeQuarantine', route: 'homeQuarantine' },
       { key: 'followUps', route: 'followups' },
       { key: 'notices', route: 'notices' },
       { key: 'alerts', route: 'alerts' },
+      { key: 'homeServices', route: 'homeServices' },
     ],
   },
   {

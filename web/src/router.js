@@ -9,6 +9,17 @@ const routes = [
     path: '/report', alias: '/r', name: 'selfReport', component: () => import('./views/public/SelfReportView.vue'),
     meta: { public: true, open: true },
   },
+  // 自我健康申报: the person under a measure, by the personal link /self#<token> (the token stays
+  // in the fragment: never in a path or a query, so no server or log sees it).
+  // 有奖举报: anyone may send a tip-off (no account, no app frame); the answer is a receipt number.
+  {
+    path: '/tipoff', name: 'tipOff', component: () => import('./views/services/TipOffView.vue'),
+    meta: { public: true, open: true },
+  },
+  {
+    path: '/self', name: 'selfFollowup', component: () => import('./views/public/SelfFollowupView.vue'),
+    meta: { public: true, open: true },
+  },
   {
     path: '/',
     component: () => import('./layouts/MainLayout.vue'),
@@ -16,12 +27,22 @@ const routes = [
       { path: '', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { page: 'dashboard', title: 'menu.dashboard', menu: 'dashboard', dark: true } },
       { path: 'people', name: 'people', component: () => import('./views/PeopleView.vue'), meta: { page: 'people', title: 'menu.people', menu: 'people' } },
       { path: 'people/:id', name: 'person', component: () => import('./views/PersonView.vue'), meta: { page: 'people', title: 'person.title', menu: 'people' } },
+      { path: 'duplicates', name: 'duplicates', component: () => import('./views/duplicates/DuplicatesView.vue'), meta: { page: 'duplicates', title: 'duplicates.title', menu: 'duplicates' } },
+      { path: 'duplicates/:id', name: 'duplicate', component: () => import('./views/duplicates/DuplicateView.vue'), meta: { page: 'duplicates', title: 'duplicate.title', menu: 'duplicates' } },
       { path: 'tasks', name: 'tasks', component: () => import('./views/leads/TasksView.vue'), meta: { page: 'tasks', title: 'tasks.title', menu: 'checkTasks' } },
       { path: 'leads/import', name: 'leadsImport', component: () => import('./views/leads/ImportView.vue'), meta: { page: 'leadsImport', title: 'leads.title', menu: 'import' } },
+      // 线索登记: ?mode=listing opens the 流调批量录入 line listing (leadsBatch roles).
+      { path: 'leads/entry', name: 'leadsEntry', component: () => import('./views/leads/EntryView.vue'), meta: { page: 'leadsEntry', title: 'leadsEntry.title', menu: 'leads' } },
       { path: 'measures', name: 'measures', component: () => import('./views/measures/MeasuresView.vue'), meta: { page: 'measures', title: 'measures.title', menu: 'underMeasures' } },
       { path: 'measures/:id', name: 'measure', component: () => import('./views/measures/MeasureView.vue'), meta: { page: 'measures', title: 'measure.title', menu: 'underMeasures' } },
+      // 居家隔离户: the households under home quarantine and their 四包一.
+      { path: 'home-quarantine', name: 'homeQuarantine', component: () => import('./views/homes/HomesView.vue'), meta: { page: 'homeQuarantine', title: 'homes.title', menu: 'homeQuarantine' } },
       { path: 'followups', name: 'followups', component: () => import('./views/followups/FollowupsView.vue'), meta: { page: 'followups', title: 'followups.title', menu: 'followUps' } },
       { path: 'alerts', name: 'alerts', component: () => import('./views/followups/AlertsView.vue'), meta: { page: 'alerts', title: 'alerts.title', menu: 'alerts' } },
+      // 居家服务 (代购, 垃圾清运): ?kind=shopping|rubbish&status=open|done|all.
+      { path: 'services', name: 'homeServices', component: () => import('./views/services/HomeServicesView.vue'), meta: { page: 'homeServices', title: 'services.title', menu: 'homeServices' } },
+      // 举报线索: the public's tip-offs (/tipoff) in the user's jurisdiction.
+      { path: 'tip-offs', name: 'tipOffs', component: () => import('./views/services/TipOffsView.vue'), meta: { page: 'tipOffs', title: 'tipOffs.title', menu: 'tipOffs' } },
       { path: 'notices', name: 'notices', component: () => import('./views/notices/NoticesView.vue'), meta: { page: 'notices', title: 'notices.title', menu: 'notices' } },
       // The print pages: ?kind=notice|public|seal|release&ids=1,2,3 (measure ids).
       { path: 'notices/print', name: 'noticePrint', component: () => import('./views/notices/PrintView.vue'), meta: { page: 'notices', title: 'notices.printTitle', menu: 'notices' } },

@@ -44,6 +44,9 @@ export const followupsApi = {
         note: note || undefined,
       },
     }),
+  // 自报链接: a new personal link for the person (the old one stops working) → { token, path }.
+  // The token is shown once: the server keeps only its hash.
+  selfLink: (measureId) => request('POST', '/measures/' + enc(measureId) + '/self-report-link'),
 }
 
 export const alertsApi = {

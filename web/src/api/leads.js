@@ -44,6 +44,17 @@ export function importLeads({ source, fileName, text, onProgress }) {
   return { promise, abort: () => xhr.abort() }
 }
 
+/**
+ * Sends rows typed in the browser (入户登记, a 流调 line listing) or pushed by another system as
+ * one import: POST /leads { source, batch?, rows: [{ name, id_number, phone, address, origin,
+ * category, reported_at, …any other key kept as a note }] }. The answer is the import report of
+ * a file, each row with `row`, its index in `rows`. The same rows sent again answer the first
+ * report with already_imported: true, so a retry after a lost answer is safe.
+ */
+export function pushLeads({ source, batch, rows }) {
+  return request('POST', '/leads', { body: { source, batch: batch || undefined, rows } })
+}
+
 // The per-row report of one import as a CSV download (same origin: the cookie goes with it).
 export function importReportUrl(importId) {
   return '/api/v1/leads/imports/' + encodeURIComponent(importId) + '/report.csv'
