@@ -1,5 +1,6 @@
 #include "duplicates/moves.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,10 +72,57 @@ Result<json> MoveHoldings(store::Session& s, std::int64_t from, std::int64_t to,
   }
   CORDON_RETURN_IF_ERROR(
       s.Exec("UPDATE leads SET person_id = ? WHERE person_id = ?", {to, from}).status());
+  // Files merged into `from` earlier now point at `to`: one step from any old ID to the person.
+  std::vector<std::int64_t> pointers;
+  CORDON_RETURN_IF_ERROR(s.Query("SELECT id FROM people WHERE merged_into = ? ORDER BY id", {from},
+                                 [&](const store::Row& row) {
+                                   pointers.push_back(row.Int(0));
+                                   return Status::Ok();
+                                 }));
+  moved["pointers"] = pointers;
+  CORDON_RETURN_IF_ERROR(
+      s.Exec("UPDATE people SET merged_into = ? WHERE merged_into = ?", {to, from}).status());
   return moved;
 }
 
+Result<bool> AttachedSince(store::Session& s, const json& moved) {
+  std::set<std::int64_t> leads, tasks, measures, alerts;
+  for (const auto& lead : moved.value("leads", json::array())) {
+    leads.insert(lead[0].get<std::int64_t>());
+  }
+  for (const auto& id : moved.value("tasks", json::array())) {
+    tasks.insert(id.get<std::int64_t>());
+  }
+  for (const auto& id : moved.value("measures", json::array())) {
+    measures.insert(id.get<std::int64_t>());
+  }
+  for (const auto& id : moved.value("alerts", json::array())) {
+    alerts.insert(id.get<std::int64_t>());
+  }
+  bool attached = false;
+  auto check = [&](const std::string& sql, std::int64_t parent, const std::set<std::int64_t>& ok) {
+    return s.Query(sql, {parent}, [&](const store::Row& row) {
+      attached = attached || !ok.contains(row.Int(0));
+      return Status::Ok();
+    });
+  };
+  for (std::int64_t task : tasks) {
+    CORDON_RETURN_IF_ERROR(check("SELECT id FROM leads WHERE task_id = ?", task, leads));
+  }
+  for (std::int64_t measure : measures) {
+    CORDON_RETURN_IF_ERROR(check("SELECT id FROM alerts WHERE measure_id = ?", measure, alerts));
+    CORDON_RETURN_IF_ERROR(
+        check("SELECT id FROM measures WHERE previous_id = ?", measure, measures));
+  }
+  return attached;
+}
+
 Status MoveBack(store::Session& s, const json& moved, std::int64_t to) {
+  for (const auto& id : moved.value("pointers", json::array())) {
+    CORDON_RETURN_IF_ERROR(
+        s.Exec("UPDATE people SET merged_into = ? WHERE id = ?", {to, id.get<std::int64_t>()})
+            .status());
+  }
   for (const auto& lead : moved.value("leads", json::array())) {
     CORDON_RETURN_IF_ERROR(s.Exec("UPDATE leads SET person_id = ?, task_id = ? WHERE id = ?",
                                   {to, lead[1].get<std::int64_t>(), lead[0].get<std::int64_t>()})
@@ -139,14 +187,14 @@ Result<bool> WriteMerged(store::Session& s, const people::Person& kept, const js
   }
   // The tombstone keeps the identity the kept file gave up, so that a list naming it later
   // still reaches the one person (leads follow merged_into).
-  CORDON_RETURN_IF_ERROR(
+  CORDON_ASSIGN_OR_RETURN(
+      std::int64_t gone,
       s.Exec("UPDATE people SET id_type = ?, id_number = ?, merged_into = ?, region_code = NULL, "
              "region_path = NULL, household_id = NULL, version = version + 1, updated_at = ? "
-             "WHERE id = ?",
+             "WHERE id = ? AND merged_into IS NULL",
              {merged_identity["id_type"].get<std::string>(),
-              merged_identity["id_number"].get<std::string>(), kept.id, now, merged_id})
-          .status());
-  return true;
+              merged_identity["id_number"].get<std::string>(), kept.id, now, merged_id}));
+  return gone == 1;
 }
 
 Status RestoreBoth(store::Session& s, std::int64_t kept_id, const json& kept_before,

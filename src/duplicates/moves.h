@@ -20,6 +20,9 @@ Result<nlohmann::json> LeadsOf(store::Session& s, std::int64_t person_id);
 // "alerts": [...]}.
 Result<nlohmann::json> MoveHoldings(store::Session& s, std::int64_t from, std::int64_t to,
                                     nlohmann::json leads_before);
+// Whether anything made after the merge hangs on a moved row (a lead joined a moved task, an
+// alert or a next step came from a moved measure): moving those rows back would split them.
+Result<bool> AttachedSince(store::Session& s, const nlohmann::json& moved);
 Status MoveBack(store::Session& s, const nlohmann::json& moved, std::int64_t to);
 
 // Both files open a task: the leads of `closing` join `kept_task`, and `closing` is closed as

@@ -187,8 +187,11 @@ Result<MergeResult> DuplicateService::Merge(const auth::Principal& who, std::int
     m.moved = moved.dump();
     m.kept_version = kept.version + 1;
     CORDON_ASSIGN_OR_RETURN(out.merge_id, InsertMerge(s, m));
-    CORDON_RETURN_IF_ERROR(
-        DecidePair(s, pair_id, "merged", who.user.username, choice.reason, out.merge_id, now));
+    CORDON_ASSIGN_OR_RETURN(bool decided, DecidePair(s, pair_id, "merged", who.user.username,
+                                                     choice.reason, out.merge_id, now));
+    if (!decided) {
+      return FailedPrecondition("该疑似重复已处理 (this pair has been decided)");
+    }
     CORDON_ASSIGN_OR_RETURN(auto after, people::FindInScope(s, kept.id, scope));
     out.kept = after.value_or(kept);
     out.merged_id = gone.id;
@@ -220,7 +223,11 @@ Result<Pair> DuplicateService::KeepApart(const auth::Principal& who, std::int64_
     if (pair->status != "open") {
       return FailedPrecondition("该疑似重复已处理 (this pair has been decided)");
     }
-    CORDON_RETURN_IF_ERROR(DecidePair(s, pair_id, "kept_apart", who.user.username, reason, 0, now));
+    CORDON_ASSIGN_OR_RETURN(
+        bool decided, DecidePair(s, pair_id, "kept_apart", who.user.username, reason, 0, now));
+    if (!decided) {
+      return FailedPrecondition("该疑似重复已处理 (this pair has been decided)");
+    }
     pair->status = "kept_apart";
     pair->decided_at = now;
     pair->decided_by = who.user.username;
@@ -341,12 +348,24 @@ Result<std::vector<std::int64_t>> DuplicateService::Undo(const auth::Principal& 
     if (m->merge.undone_at != 0) {
       return FailedPrecondition("该合并已撤销 (this merge was undone already)");
     }
+    const json merged_before = json::parse(m->merged_before);
+    // Both files come back: both must lie in the caller's jurisdiction.
+    if (!auth::InSubtree(merged_before.value("region_path", ""), who.region_path)) {
+      denied = true;
+      return Status::Ok();
+    }
     if (kept->version != m->kept_version) {
       return FailedPrecondition(
           "合并后该档案已被修改，不能自动撤销，请人工核对 (the kept file changed after the merge: "
           "it cannot be undone automatically)");
     }
     const json moved = json::parse(m->moved);
+    CORDON_ASSIGN_OR_RETURN(bool attached, AttachedSince(s, moved));
+    if (attached) {
+      return FailedPrecondition(
+          "合并后又有线索、预警或后续措施记在合并来的记录上，不能自动撤销，请人工核对 (new leads, "
+          "alerts or next steps hang on the merged records: it cannot be undone automatically)");
+    }
     const json change = moved.value("task_change", json::object());
     // Back in the reverse order of the merge: categories, then the rows, then the closed task.
     if (change.contains("raised")) {
@@ -358,7 +377,7 @@ Result<std::vector<std::int64_t>> DuplicateService::Undo(const auth::Principal& 
       CORDON_RETURN_IF_ERROR(ReopenMergedTask(s, change["closed"].get<std::int64_t>()));
     }
     CORDON_RETURN_IF_ERROR(RestoreBoth(s, m->merge.kept_id, json::parse(m->kept_before),
-                                       m->merge.merged_id, json::parse(m->merged_before), now));
+                                       m->merge.merged_id, merged_before, now));
     CORDON_RETURN_IF_ERROR(MarkUndone(s, merge_id, who.user.username, reason, now));
     // Undone because they are two people: the pair is kept apart, not asked again.
     CORDON_RETURN_IF_ERROR(KeepApartAfterUndo(s, merge_id, who.user.username, reason, now));

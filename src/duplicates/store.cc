@@ -136,7 +136,9 @@ Result<std::vector<std::pair<std::int64_t, std::int64_t>>> SameNamePhoneIn(
   CORDON_RETURN_IF_ERROR(s.Query(
       "SELECT p.id, o.id FROM people p JOIN people o ON o.phone = p.phone AND o.name = p.name "
       "AND o.id > p.id WHERE p.region_path >= ? AND p.region_path < ? AND p.phone <> '' "
-      "AND o.region_path >= ? AND o.region_path < ? ORDER BY p.id, o.id LIMIT ?",
+      "AND o.region_path >= ? AND o.region_path < ? AND NOT EXISTS (SELECT 1 FROM "
+      "duplicate_pairs d WHERE d.left_id = p.id AND d.right_id = o.id) ORDER BY p.id, o.id "
+      "LIMIT ?",
       {scope.lo, scope.hi, scope.lo, scope.hi, std::int64_t{limit}}, [&](const store::Row& row) {
         out.emplace_back(row.Int(0), row.Int(1));
         return Status::Ok();
@@ -144,15 +146,15 @@ Result<std::vector<std::pair<std::int64_t, std::int64_t>>> SameNamePhoneIn(
   return out;
 }
 
-Status DecidePair(store::Session& s, std::int64_t id, const std::string& status,
-                  const std::string& by, const std::string& note, std::int64_t merge_id,
-                  std::int64_t now) {
-  return s
-      .Exec(
-          "UPDATE duplicate_pairs SET status = ?, decided_at = ?, decided_by = ?, "
-          "decision_note = ?, merge_id = ? WHERE id = ?",
-          {status, now, by, note, merge_id == 0 ? store::Value{} : store::Value{merge_id}, id})
-      .status();
+Result<bool> DecidePair(store::Session& s, std::int64_t id, const std::string& status,
+                        const std::string& by, const std::string& note, std::int64_t merge_id,
+                        std::int64_t now) {
+  CORDON_ASSIGN_OR_RETURN(
+      std::int64_t changed,
+      s.Exec("UPDATE duplicate_pairs SET status = ?, decided_at = ?, decided_by = ?, "
+             "decision_note = ?, merge_id = ? WHERE id = ? AND status = 'open'",
+             {status, now, by, note, merge_id == 0 ? store::Value{} : store::Value{merge_id}, id}));
+  return changed == 1;
 }
 
 Status ReopenPair(store::Session& s, std::int64_t left_id, std::int64_t right_id,
@@ -184,13 +186,17 @@ Result<std::int64_t> PairIdOf(store::Session& s, std::int64_t a, std::int64_t b)
 }
 
 Result<std::int64_t> InsertMerge(store::Session& s, const StoredMerge& m) {
+  std::int64_t id = 0;
   CORDON_RETURN_IF_ERROR(
-      s.Exec("INSERT INTO person_merges (kept_id, merged_id, kept_before, merged_before, moved, "
-             "kept_version, actor, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-             {m.merge.kept_id, m.merge.merged_id, m.kept_before, m.merged_before, m.moved,
-              m.kept_version, m.merge.actor, m.merge.at, m.merge.reason})
-          .status());
-  return s.QueryInt("SELECT MAX(id) FROM person_merges WHERE kept_id = ?", {m.merge.kept_id});
+      s.Query("INSERT INTO person_merges (kept_id, merged_id, kept_before, merged_before, moved, "
+              "kept_version, actor, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              {m.merge.kept_id, m.merge.merged_id, m.kept_before, m.merged_before, m.moved,
+               m.kept_version, m.merge.actor, m.merge.at, m.merge.reason},
+              [&](const store::Row& row) {
+                id = row.Int(0);
+                return Status::Ok();
+              }));
+  return id;
 }
 
 Result<std::optional<StoredMerge>> FindMerge(store::Session& s, std::int64_t id) {

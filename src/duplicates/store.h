@@ -25,9 +25,10 @@ Result<Holdings> HoldingsOf(store::Session& s, std::int64_t person_id);
 Result<std::vector<std::pair<std::int64_t, std::int64_t>>> SameNamePhoneIn(
     store::Session& s, const auth::PathRange& scope, int limit);
 
-Status DecidePair(store::Session& s, std::int64_t id, const std::string& status,
-                  const std::string& by, const std::string& note, std::int64_t merge_id,
-                  std::int64_t now);
+// False when the pair was decided meanwhile.
+Result<bool> DecidePair(store::Session& s, std::int64_t id, const std::string& status,
+                        const std::string& by, const std::string& note, std::int64_t merge_id,
+                        std::int64_t now);
 // A pair reported by hand: a kept-apart pair goes back to the queue, and a pair queued by a rule
 // gets the reporter's reason as its note.
 Status ReopenPair(store::Session& s, std::int64_t left_id, std::int64_t right_id,

@@ -44,6 +44,11 @@ Result<Service> HomeServices::Request(const auth::Principal& who, std::int64_t m
                         "应为 shopping（代购）或 rubbish（垃圾清运） (shopping or rubbish)");
   }
   CORDON_RETURN_IF_ERROR(Text("detail", detail, 1, 500));
+  if (done && advanced_cents != 0) {
+    return FieldInvalid("advanced",
+                        "垫付的代购须办结时登记收回 (money advanced is settled when "
+                        "the request is closed)");
+  }
   if (kind == "rubbish" && advanced_cents != 0) {
     return FieldInvalid("advanced", "垃圾清运不垫付费用 (a rubbish round advances no money)");
   }

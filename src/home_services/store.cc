@@ -3,6 +3,17 @@
 namespace cordon::home_services {
 namespace {
 
+// The id of the row an INSERT … RETURNING id made: this transaction's, on every backend.
+Result<std::int64_t> Returning(store::Session& s, std::string_view sql,
+                               const store::Params& params) {
+  std::int64_t id = 0;
+  CORDON_RETURN_IF_ERROR(s.Query(sql, params, [&](const store::Row& row) {
+    id = row.Int(0);
+    return Status::Ok();
+  }));
+  return id;
+}
+
 constexpr std::string_view kServiceSelect =
     "SELECT v.id, v.kind, v.measure_id, m.person_id, p.name, p.address, m.region_code, r.name, "
     "v.region_path, v.status, v.detail, v.advanced_cents, v.repaid_cents, v.created_at, "
@@ -74,16 +85,15 @@ Result<std::optional<MeasureRef>> CurrentMeasureInScope(store::Session& s, std::
 }
 
 Result<std::int64_t> InsertService(store::Session& s, const Service& v) {
-  CORDON_RETURN_IF_ERROR(
-      s.Exec("INSERT INTO home_services (kind, measure_id, region_path, status, detail, "
-             "advanced_cents, repaid_cents, created_at, created_by, done_at, done_by, outcome) "
-             "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
-             {v.kind, v.measure_id, v.region_path, v.status, v.detail, v.advanced_cents,
-              v.created_at, v.created_by, v.done_at == 0 ? store::Value{} : store::Value{v.done_at},
-              v.done_by.empty() ? store::Value{} : store::Value{v.done_by},
-              v.outcome.empty() ? store::Value{} : store::Value{v.outcome}})
-          .status());
-  return s.QueryInt("SELECT MAX(id) FROM home_services WHERE measure_id = ?", {v.measure_id});
+  return Returning(
+      s,
+      "INSERT INTO home_services (kind, measure_id, region_path, status, detail, "
+      "advanced_cents, repaid_cents, created_at, created_by, done_at, done_by, outcome) "
+      "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id",
+      {v.kind, v.measure_id, v.region_path, v.status, v.detail, v.advanced_cents, v.created_at,
+       v.created_by, v.done_at == 0 ? store::Value{} : store::Value{v.done_at},
+       v.done_by.empty() ? store::Value{} : store::Value{v.done_by},
+       v.outcome.empty() ? store::Value{} : store::Value{v.outcome}});
 }
 
 Result<std::optional<Service>> ServiceInScope(store::Session& s, std::int64_t id,
@@ -160,13 +170,12 @@ Result<std::string> GridOfBuilding(store::Session& s, const std::string& buildin
 }
 
 Result<std::int64_t> InsertTipOff(store::Session& s, const TipOff& t) {
-  CORDON_RETURN_IF_ERROR(
-      s.Exec("INSERT INTO tip_offs (address, detail, contact_phone, region_code, region_path, "
-             "unrouted, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
-             {t.address, t.detail, t.contact_phone, t.region_code, t.region_path,
-              std::int64_t{t.unrouted ? 1 : 0}, t.created_at})
-          .status());
-  return s.QueryInt("SELECT MAX(id) FROM tip_offs", {});
+  return Returning(s,
+                   "INSERT INTO tip_offs (address, detail, contact_phone, region_code, "
+                   "region_path, unrouted, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', "
+                   "?) RETURNING id",
+                   {t.address, t.detail, t.contact_phone, t.region_code, t.region_path,
+                    std::int64_t{t.unrouted ? 1 : 0}, t.created_at});
 }
 
 Result<std::optional<TipOff>> TipOffInScope(store::Session& s, std::int64_t id,

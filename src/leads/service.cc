@@ -202,6 +202,7 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
     // the importer learns no more than that.
     r.person_id = 0;
     r.task_id = 0;
+    r.doubtful = false;  // that a namesake is on file elsewhere is not the importer's to learn
     r.reason = "已移交属地网格核查 (handed to the grid where the person lives)";
   }
   return r;

@@ -55,8 +55,10 @@ void XlsxWriter::Row(const std::vector<std::string>& cells) {
     return;
   }
   for (std::size_t c = 0; c < cells.size(); ++c) {
-    if (!cells[c].empty()) {
-      worksheet_write_string(sheet_, row_, static_cast<lxw_col_t>(c), cells[c].c_str(), nullptr);
+    if (!cells[c].empty() && error_ == 0) {
+      // Past Excel's 1,048,576 rows or 32,767 characters in a cell: say so, never drop silently.
+      error_ = worksheet_write_string(sheet_, row_, static_cast<lxw_col_t>(c), cells[c].c_str(),
+                                      nullptr);
     }
   }
   ++row_;
@@ -65,6 +67,11 @@ void XlsxWriter::Row(const std::vector<std::string>& cells) {
 Result<std::string> XlsxWriter::Finish() {
   if (book_ == nullptr || sheet_ == nullptr) {
     return Internal("cannot start the spreadsheet (temporary file)");
+  }
+  if (error_ != 0) {
+    return FailedPrecondition(std::string("表格超出 Excel 的行数或单元格长度上限，请缩小范围或导出 "
+                                          "CSV (the rows do not fit in a spreadsheet: ") +
+                              lxw_strerror(static_cast<lxw_error>(error_)) + ")");
   }
   const lxw_error error = workbook_close(book_);
   book_ = nullptr;

@@ -19,8 +19,10 @@ struct Sheet {
   std::vector<double> widths;       // in characters, per column; missing columns get 14
 };
 
-// Rows go in one at a time, in order; Finish returns the file's bytes. Every cell is a string
-// cell: no value is ever read as a formula.
+// Rows go in one at a time, in order, and are flushed to a temporary file as they come; Finish
+// returns the file's bytes. Every cell is a string cell: no value is ever read as a formula.
+// Errors (from Finish): kFailedPrecondition past Excel's limits (1,048,576 rows, 32,767
+// characters a cell).
 class XlsxWriter {
  public:
   // Errors (from Finish): kInternal when the temporary file cannot be made or written.
@@ -37,6 +39,7 @@ class XlsxWriter {
   lxw_workbook* book_ = nullptr;
   lxw_worksheet* sheet_ = nullptr;
   unsigned row_ = 0;
+  int error_ = 0;  // the first lxw_error of a write
 };
 
 }  // namespace cordon::sheets

@@ -87,6 +87,10 @@ TEST_F(HomeServicesApiTest, ShoppingIsAdvancedAndRepaidAndRubbishRoundsAreRecord
   bad = Post(ServicesPath(), {{"kind", "rubbish"}, {"detail", "x"}, {"done", "yes"}}, &status,
              worker_);
   EXPECT_EQ(bad["error"]["details"][0]["field"], "done");
+  bad = Post(ServicesPath(),
+             {{"kind", "shopping"}, {"detail", "x"}, {"advanced", "5"}, {"done", true}}, &status,
+             worker_);
+  EXPECT_EQ(bad["error"]["details"][0]["field"], "advanced");  // money is settled on closing
   Post(ServicesPath(), {{"kind", "shopping"}, {"detail", "x"}}, &status,
        server_.Login("commander"));
   EXPECT_EQ(status, 403);
