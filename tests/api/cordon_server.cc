@@ -160,6 +160,15 @@ nlohmann::json Json(const httplib::Result& result) {
   return nlohmann::json::parse(result->body, nullptr, false);
 }
 
+std::string WithCheckDigit(const std::string& first17) {
+  constexpr std::array<int, 17> kWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (std::size_t i = 0; i < kWeights.size(); ++i) {
+    sum += (first17[i] - '0') * kWeights[i];
+  }
+  return first17 + "10X98765432"[sum % 11];
+}
+
 std::string DaysAgo(int days_back) {
   auto now =
       std::chrono::system_clock::now() + std::chrono::hours(8) - std::chrono::days(days_back);

@@ -47,5 +47,7 @@ nlohmann::json Json(const httplib::Result& result);
 std::string Sql(const std::string& db_path, const std::string& sql);
 // The server's local date (+08:00) `days_back` days before today, as YYYY-MM-DD.
 std::string DaysAgo(int days_back);
+// A GB 11643 resident ID from its first 17 digits (the check character appended).
+std::string WithCheckDigit(const std::string& first17);
 
 }  // namespace cordon::testing

@@ -10,16 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-// A GB 11643 ID from its first 17 digits.
-std::string WithCheckDigit(const std::string& first17) {
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) {
-    sum += (first17[static_cast<std::size_t>(i)] - '0') * kWeights[i];
-  }
-  return first17 + "10X98765432"[sum % 11];
-}
-
 class DuplicatesApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -65,7 +55,9 @@ class DuplicatesApiTest : public ::testing::Test {
   // One value from the store, as text.
   std::string Q(const std::string& sql) const {
     std::string out = Sql(server_.data_dir() + "/cordon.db", sql);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
+    while (!out.empty() && out.back() == '\n') {
+      out.pop_back();
+    }
     return out;
   }
 
@@ -246,21 +238,28 @@ TEST_F(DuplicatesApiTest, AScanQueuesPairsOnlyInsideTheJurisdictionAndWorkersSee
     json page =
         Json(server_.Client().Get("/api/v1/people?limit=200&after=" + after, Bearer(admin_)));
     for (const auto& p : page["items"]) {
-      if (p["region"] != grid_) other_grid = p["region"];
+      if (p["region"] != grid_) {
+        other_grid = p["region"];
+      }
     }
-    if (page["next"].is_null()) break;
+    if (page["next"].is_null()) {
+      break;
+    }
     after = page["next"];
   }
   ASSERT_FALSE(other_grid.empty());
   int i = 0;
   for (const std::string& grid : {grid_, grid_, other_grid, other_grid}) {
     std::string id = WithCheckDigit("1101051970030" + std::to_string(1000 + i).substr(0, 4));
-    Q("INSERT INTO people (id_type, id_number, name, sex, birth_date, phone, address, "
-      "region_code, region_path, created_at, updated_at) SELECT 'resident_id', '" +
-      id + "', '" + (grid == grid_ ? "诸葛亮" : "诸葛瑾") +
-      "', 'M', '1970-03-01', '13933334444', '', code, path, 0, 0 FROM regions "
-      "WHERE code = '" +
-      grid + "'");
+    std::string sql =
+        "INSERT INTO people (id_type, id_number, name, sex, birth_date, phone, address, "
+        "region_code, region_path, created_at, updated_at) SELECT 'resident_id', '";
+    sql += id;
+    sql += grid == grid_ ? "', '诸葛亮'" : "', '诸葛瑾'";
+    sql += ", 'M', '1970-03-01', '13933334444', '', code, path, 0, 0 FROM regions WHERE code = '";
+    sql += grid;
+    sql += "'";
+    Q(sql);
     ++i;
   }
   int status = 0;
@@ -278,7 +277,9 @@ TEST_F(DuplicatesApiTest, AScanQueuesPairsOnlyInsideTheJurisdictionAndWorkersSee
   json all = Call("GET", "/api/v1/duplicates", {}, &status);
   std::int64_t theirs = 0;
   for (const auto& p : all["items"]) {
-    if (p["left"]["region"] != grid_) theirs = p["id"];
+    if (p["left"]["region"] != grid_) {
+      theirs = p["id"];
+    }
   }
   ASSERT_NE(theirs, 0);
   Call("GET", "/api/v1/duplicates/" + std::to_string(theirs), {}, &status, worker_);
@@ -383,9 +384,13 @@ TEST_F(DuplicatesApiTest, AnUndoThatWouldReviveAFileOutsideTheJurisdictionIsNotF
     json page =
         Json(server_.Client().Get("/api/v1/people?limit=200&after=" + after, Bearer(admin_)));
     for (const auto& p : page["items"]) {
-      if (p["region"] != grid_) other_grid = p["region"];
+      if (p["region"] != grid_) {
+        other_grid = p["region"];
+      }
     }
-    if (page["next"].is_null()) break;
+    if (page["next"].is_null()) {
+      break;
+    }
     after = page["next"];
   }
   ASSERT_FALSE(other_grid.empty());

@@ -70,7 +70,9 @@ TEST_F(HomeQuarantineApiTest, AHouseholdIsFlaggedUntilItsFourStaffAreNamed) {
     EXPECT_TRUE(d["staff"].is_null());
     ASSERT_FALSE(d["candidates"].empty()) << d.dump();  // the demo city staffs every community
     choice[d["duty"].get<std::string>()] = d["candidates"][0]["id"];
-    if (d["duty"] == "doctor") doctor = d["candidates"][0]["id"];
+    if (d["duty"] == "doctor") {
+      doctor = d["candidates"][0]["id"];
+    }
   }
   EXPECT_EQ(staff["duties"][1]["candidates"][0]["role"], "网格员");
 
@@ -116,7 +118,9 @@ TEST_F(HomeQuarantineApiTest, OutsideTheJurisdictionAHouseholdIsNotFound) {
     json page =
         Json(server_.Client().Get("/api/v1/people?limit=200&after=" + after, Bearer(admin_)));
     for (const auto& p : page["items"]) {
-      if (p["region"] != grid_) other_grid = p["region"];
+      if (p["region"] != grid_) {
+        other_grid = p["region"];
+      }
     }
     ASSERT_FALSE(page["next"].is_null());
     after = page["next"];

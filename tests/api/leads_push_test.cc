@@ -115,10 +115,7 @@ TEST_F(LeadsPushApiTest, OnlyTheCommandPushesOtherSourcesAndMalformedBodiesAreNa
 TEST_F(LeadsPushApiTest, ANewFileForAChildNeedsAGuardian) {
   // A valid ID of a girl born 2016-06-01, not in the city.
   const std::string first17 = "11010520160601002";
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (first17[static_cast<std::size_t>(i)] - '0') * kWeights[i];
-  const std::string id = first17 + "10X98765432"[sum % 11];
+  const std::string id = WithCheckDigit(first17);
   int status = 0;
   json report = Push({{"source", "door_to_door"},
                       {"rows", {{{"name", "小明"}, {"id_number", id}, {"category", "密接"}}}}},

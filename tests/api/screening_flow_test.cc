@@ -13,15 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string WithCheckDigit(const std::string& first17) {
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) {
-    sum += (first17[static_cast<std::size_t>(i)] - '0') * kWeights[i];
-  }
-  return first17 + "10X98765432"[sum % 11];
-}
-
 class ScreeningFlowTest : public ::testing::Test {
  protected:
   json Call(const std::string& method, const std::string& path, const json& body,
@@ -33,7 +24,9 @@ class ScreeningFlowTest : public ::testing::Test {
         : token.empty()     ? client.Post(path, body.dump(), "application/json")
                             : client.Post(path, Bearer(token), body.dump(), "application/json");
     EXPECT_TRUE(res) << method << " " << path;
-    if (!res) return json();
+    if (!res) {
+      return json();
+    }
     EXPECT_EQ(res->status, expected) << method << " " << path << ": " << res->body;
     return json::parse(res->body, nullptr, false);
   }

@@ -121,7 +121,9 @@ TEST_F(SelfFollowupApiTest, OnlyThoseWhoRunMeasuresInTheJurisdictionIssueLinks) 
   json page = Json(server_.Client().Get("/api/v1/people?limit=200", Bearer(admin_)));
   std::string other;
   for (const auto& p : page["items"]) {
-    if (p["region"] != grid_) other = p["region"];
+    if (p["region"] != grid_) {
+      other = p["region"];
+    }
   }
   if (!other.empty()) {
     server_.AddUser("g2", "grid_worker", other);

@@ -26,7 +26,9 @@ class SummaryApiTest : public ::testing::Test {
   // The child entry of a summary whose code is a prefix of `grid`.
   static const json* ChildHolding(const json& summary, const std::string& grid) {
     for (const auto& c : summary["children"]) {
-      if (grid.starts_with(c["code"].get<std::string>())) return &c;
+      if (grid.starts_with(c["code"].get<std::string>())) {
+        return &c;
+      }
     }
     return nullptr;
   }
@@ -40,7 +42,9 @@ TEST_F(SummaryApiTest, MeasuresAndTasksAreCountedPerChildDownToTheGrid) {
   json page = Json(server_.Client().Get("/api/v1/people?limit=200", Bearer(admin_)));
   json a = page["items"][0], b = page["items"][1], c;
   for (const auto& p : page["items"]) {
-    if (p["region"] != a["region"]) c = p;
+    if (p["region"] != a["region"]) {
+      c = p;
+    }
   }
   if (c.is_null()) {  // a small city's first page may hold one grid: walk until it changes
     std::string after = page["next"];
@@ -48,7 +52,9 @@ TEST_F(SummaryApiTest, MeasuresAndTasksAreCountedPerChildDownToTheGrid) {
       json more =
           Json(server_.Client().Get("/api/v1/people?limit=200&after=" + after, Bearer(admin_)));
       for (const auto& p : more["items"]) {
-        if (p["region"] != a["region"]) c = p;
+        if (p["region"] != a["region"]) {
+          c = p;
+        }
       }
       ASSERT_FALSE(more["next"].is_null());
       after = more["next"];

@@ -107,9 +107,8 @@ TEST(LeadRulesTest, OverdueTasksClimbToTheCommunityThenTheStreet) {
 }
 
 TEST(LeadRulesTest, ANewFileForAMinorNeedsAGuardianToCall) {
-  using std::chrono::year_month_day;
-  using namespace std::chrono;
-  const year_month_day today{2026y, November, 24d};
+  const std::chrono::year_month_day today{std::chrono::year{2026}, std::chrono::November,
+                                          std::chrono::day{24}};
   LeadRow child;
   child.birth_date = "2015-03-01";
   Status missing = GuardianOfMinor(child, today);
