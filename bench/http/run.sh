@@ -50,6 +50,7 @@ echo "== small cached JSON: GET /api/v1/version, c=$connections, ${seconds}s"
 echo "== person by id (authenticated, masked, audited): c=$connections, ${seconds}s"
 before=$(sqlite3 "$dir/cordon.db" "SELECT COUNT(*) FROM audit WHERE action='people.get'")
 "${client_cpu[@]}" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$dir/person.lua" "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,$p'
+sleep 1  # read audits reach the table from the journal within 200 ms
 after=$(sqlite3 "$dir/cordon.db" "SELECT COUNT(*) FROM audit WHERE action='people.get'")
 echo "audit rows written for person reads: $((after - before))"
 # Latency at c=64 is bound by Little's law (64 / throughput); p99 is also read at a low count.

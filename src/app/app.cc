@@ -42,7 +42,20 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   options.readers = std::max(8, config.http.threads);
   CORDON_ASSIGN_OR_RETURN(app->db_, store::Open(url, options));
   CORDON_RETURN_IF_ERROR(store::Migrate(*app->db_));
-  app->audit_ = std::make_unique<auth::AuditLog>(*app->db_, app->clock_);
+  if (config.db_url.empty()) {
+    // Audited reads go to a journal beside the database (auth/audit_journal.h), unless another
+    // process (the server, beside this command) owns it.
+    auto journalled =
+        auth::AuditLog::WithJournal(*app->db_, app->clock_, config.data_dir + "/audit.journal");
+    if (journalled.has_value()) {
+      app->audit_ = std::move(*journalled);
+    } else if (journalled.error().code() != StatusCode::kFailedPrecondition) {
+      return journalled.error();
+    }
+  }
+  if (app->audit_ == nullptr) {
+    app->audit_ = std::make_unique<auth::AuditLog>(*app->db_, app->clock_);
+  }
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->audit_, app->clock_);
   app->regions_ = std::make_unique<regions::RegionService>(*app->db_, *app->audit_);
   app->people_ =

@@ -1,7 +1,12 @@
 #include "auth/audit_log.h"
 
-#include <chrono>
+#include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <span>
+#include <thread>
+
+#include "auth/audit_journal.h"
 #include "auth/password.h"
 #include "auth/pending_records.h"
 #include "auth/rules.h"
@@ -75,16 +80,8 @@ Result<AuditLog::ChainHead> AuditLog::Head(store::Session& session) {
   return head;
 }
 
-Status AuditLog::Append(store::Session& session, const Principal& who, const AuditEntry& entry) {
-  CORDON_ASSIGN_OR_RETURN(ChainHead head, Head(session));
-  return AppendAt(session, who, entry, head);
-}
-
-Status AuditLog::AppendAt(store::Session& session, const Principal& who, const AuditEntry& entry,
-                          ChainHead& head) {
+AuditRecord AuditLog::MakeRecord(const Principal& who, const AuditEntry& entry) const {
   AuditRecord r;
-  r.id = head.next_id;
-  r.prev_hash = head.prev_hash;
   r.at = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   r.actor = who.user.username.empty() ? "-" : who.user.username;
   // Only a real user has a role; the command line and anonymous callers (failed logins) do not.
@@ -93,6 +90,19 @@ Status AuditLog::AppendAt(store::Session& session, const Principal& who, const A
   r.entry = entry;
   r.request_id = who.request_id;
   r.ip = who.ip;
+  return r;
+}
+
+Status AuditLog::Append(store::Session& session, const Principal& who, const AuditEntry& entry) {
+  CORDON_ASSIGN_OR_RETURN(ChainHead head, Head(session));
+  AuditRecord r = MakeRecord(who, entry);
+  return AppendAt(session, who.user.id, r, head);
+}
+
+Status AuditLog::AppendAt(store::Session& session, std::int64_t actor_id, AuditRecord& r,
+                          ChainHead& head) {
+  r.id = head.next_id;
+  r.prev_hash = head.prev_hash;
   r.hash = AuditHash(r);
   head.next_id = r.id + 1;
   head.prev_hash = r.hash;
@@ -101,8 +111,8 @@ Status AuditLog::AppendAt(store::Session& session, const Principal& who, const A
           "INSERT INTO audit (id, at, actor_id, actor, role, scope, action, object_type, "
           "object_id, outcome, reason, fields, request_id, ip, prev_hash, hash) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {r.id, r.at, who.user.id == 0 ? store::Value{} : store::Value{who.user.id}, r.actor,
-           r.role, r.scope, r.entry.action, r.entry.object_type, r.entry.object_id, r.entry.outcome,
+          {r.id, r.at, actor_id == 0 ? store::Value{} : store::Value{actor_id}, r.actor, r.role,
+           r.scope, r.entry.action, r.entry.object_type, r.entry.object_id, r.entry.outcome,
            r.entry.reason, r.entry.fields, r.request_id, r.ip, r.prev_hash, r.hash})
       .status();
 }
@@ -110,12 +120,47 @@ Status AuditLog::AppendAt(store::Session& session, const Principal& who, const A
 AuditLog::AuditLog(store::Database& db, const base::Clock& clock)
     : db_(db), clock_(clock), writer_([this] { WriterLoop(); }) {}
 
+AuditLog::AuditLog(store::Database& db, const base::Clock& clock,
+                   std::unique_ptr<AuditJournal> journal, std::int64_t copied_seq)
+    : db_(db),
+      clock_(clock),
+      journal_(std::move(journal)),
+      next_seq_(copied_seq + 1),
+      copied_seq_(copied_seq),
+      writer_([this] { CopierLoop(); }) {}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::WithJournal(store::Database& db,
+                                                        const base::Clock& clock,
+                                                        const std::string& journal_path) {
+  // Locked first: what is in the files is then this process's to copy.
+  CORDON_ASSIGN_OR_RETURN(AuditJournal journal, AuditJournal::Open(journal_path));
+  std::int64_t copied_seq = 0;
+  CORDON_RETURN_IF_ERROR(db.Read([&](store::Session& s) {
+    return s.Query("SELECT copied_seq FROM audit_journal WHERE node = 'local'", {},
+                   [&](const store::Row& row) {
+                     copied_seq = row.Int(0);
+                     return Status::Ok();
+                   });
+  }));
+  CORDON_ASSIGN_OR_RETURN(std::vector<JournalEntry> left,
+                          AuditJournal::ReadUncopied(journal_path, copied_seq));
+  if (!left.empty()) {
+    spdlog::info("audit journal: copying {} events a previous run left", left.size());
+    CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) { return CopyEntries(s, left); }));
+    copied_seq = left.back().seq;
+  }
+  CORDON_RETURN_IF_ERROR(journal.Clear());
+  return std::unique_ptr<AuditLog>(
+      new AuditLog(db, clock, std::make_unique<AuditJournal>(std::move(journal)), copied_seq));
+}
+
 AuditLog::~AuditLog() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   wake_.notify_one();
+  copied_.notify_all();
   writer_.join();
 }
 
@@ -128,6 +173,9 @@ void AuditLog::Enqueue(Queued queued) {
 }
 
 Status AuditLog::Record(const Principal& who, const AuditEntry& entry) {
+  if (journal_ != nullptr) {
+    return Journal(who, entry);
+  }
   if (auto* pending = DeferRecordsScope::Current(); pending != nullptr) {
     (*pending)->Add();
     Enqueue({who, entry, [p = *pending](const Status& status) { p->Complete(status); }});
@@ -166,7 +214,8 @@ void AuditLog::WriterLoop() {
       // The chain head is read once per batch; each row then links to the one before it.
       CORDON_ASSIGN_OR_RETURN(ChainHead head, Head(s));
       for (const Queued& q : batch) {
-        CORDON_RETURN_IF_ERROR(AppendAt(s, q.who, q.entry, head));
+        AuditRecord r = MakeRecord(q.who, q.entry);
+        CORDON_RETURN_IF_ERROR(AppendAt(s, q.who.user.id, r, head));
       }
       return Status::Ok();
     });
@@ -177,7 +226,159 @@ void AuditLog::WriterLoop() {
   }
 }
 
+Status AuditLog::Journal(const Principal& who, const AuditEntry& entry) {
+  JournalEntry e{0, who.user.id, MakeRecord(who, entry)};
+  std::unique_lock lock(mu_);
+  // If copying falls this far behind (the database refuses, or the disk is saturated), reads
+  // wait for it rather than grow memory without bound.
+  constexpr std::int64_t kMostWritten = 200000;
+  copied_.wait(lock, [&] { return written_count_ < kMostWritten || stopping_; });
+  e.seq = next_seq_;
+  const std::string line = EncodeJournalLine(e);
+  CORDON_RETURN_IF_ERROR(journal_->Write(line));
+  ++next_seq_;
+  written_ += line;
+  if (++written_count_ == kMostWritten / 10) {
+    wake_.notify_one();  // copy early rather than let a burst pile up
+  }
+  return Status::Ok();
+}
+
+// The copier shares the cores with the event loops. The kernel switches between busy threads
+// only at its tick (4 ms here), so one long burst of copying shows whole in the latency of the
+// requests behind it. The copy therefore runs in slices of well under a millisecond (decoding
+// kDecodeSlice lines, or one transaction of kCopySlice rows), sleeping kCopyPause between them
+// (docs/performance.md, "Where the p99 of H2 goes"). When more than kBacklog rows wait, it
+// stops pausing: keeping up matters more than the tail then.
+namespace {
+constexpr std::size_t kDecodeSlice = 200;
+constexpr std::size_t kCopySlice = 64;
+constexpr std::size_t kBacklog = 20000;
+constexpr auto kCopyPause = std::chrono::milliseconds(1);
+}  // namespace
+
+void AuditLog::CopierLoop() {
+  std::string taken;
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (!stopping_) {
+      wake_.wait_for(lock, std::chrono::milliseconds(200));
+    }
+    if (inflight_.empty()) {
+      if (written_count_ == 0) {
+        copied_.notify_all();  // settled: nothing journalled is left uncopied
+        if (stopping_) {
+          return;
+        }
+        continue;
+      }
+      // Take what is written and start a new file, so that the copied file can go as a whole.
+      Status rotated = journal_->Rotate();
+      if (!rotated.ok()) {
+        spdlog::warn("{}", rotated.message());
+      }
+      taken.swap(written_);
+      written_count_ = 0;
+      lock.unlock();
+      Status decoded = Decode(taken);
+      taken.clear();
+      lock.lock();
+      if (!decoded.ok()) {
+        // Lines this process wrote itself: only a bug can get here. They stay in the journal
+        // file, for the next start to copy or report.
+        spdlog::error("audit journal: {}", decoded.message());
+      }
+    }
+    ++copies_started_;
+    lock.unlock();
+    std::size_t committed = 0;
+    Status status = CopyInflight(committed);
+    lock.lock();
+    last_copy_ = status;
+    ++copies_finished_;
+    if (committed > 0) {
+      copied_seq_ = inflight_[committed - 1].seq;
+      inflight_.erase(inflight_.begin(),
+                      inflight_.begin() + static_cast<std::ptrdiff_t>(committed));
+    }
+    if (!status.ok()) {
+      spdlog::error("audit journal: copy into the audit table failed, will retry: {}",
+                    status.message());
+    }
+    copied_.notify_all();
+    if (stopping_ && !status.ok()) {
+      return;  // what is left stays in the journal and is copied at the next start
+    }
+  }
+}
+
+Status AuditLog::Decode(std::string_view lines) {
+  while (!lines.empty()) {
+    std::size_t end = lines.find('\n');
+    CORDON_ASSIGN_OR_RETURN(JournalEntry e, DecodeJournalLine(lines.substr(0, end)));
+    inflight_.push_back(std::move(e));
+    lines.remove_prefix(end == std::string_view::npos ? lines.size() : end + 1);
+    if (inflight_.size() % kDecodeSlice == 0 && inflight_.size() < kBacklog) {
+      std::this_thread::sleep_for(kCopyPause);
+    }
+  }
+  return Status::Ok();
+}
+
+Status AuditLog::CopyInflight(std::size_t& committed) {
+  std::span<JournalEntry> all(inflight_);
+  while (committed < all.size()) {
+    std::span<JournalEntry> slice =
+        all.subspan(committed, std::min(kCopySlice, all.size() - committed));
+    auto copy = [&](store::Session& s) { return CopyEntries(s, slice); };
+    // The last slice commits with synchronous=FULL: the rotated journal file is removed after it,
+    // and its fsync of the WAL also covers the slices before it.
+    const bool last = committed + slice.size() == all.size();
+    CORDON_RETURN_IF_ERROR(last ? db_.Write(copy) : db_.WriteFlushedSoon(copy));
+    committed += slice.size();
+    if (!last && all.size() - committed < kBacklog) {
+      std::this_thread::sleep_for(kCopyPause);
+    }
+  }
+  journal_->DropRotated();
+  return Status::Ok();
+}
+
+Status AuditLog::CopyEntries(store::Session& session, std::span<JournalEntry> entries) {
+  CORDON_ASSIGN_OR_RETURN(ChainHead head, Head(session));
+  for (JournalEntry& e : entries) {
+    CORDON_RETURN_IF_ERROR(AppendAt(session, e.actor_id, e.record, head));
+  }
+  return session
+      .Exec(
+          "INSERT INTO audit_journal (node, copied_seq) VALUES ('local', ?) "
+          "ON CONFLICT (node) DO UPDATE SET copied_seq = excluded.copied_seq",
+          {entries.back().seq})
+      .status();
+}
+
+Status AuditLog::Settle() {
+  if (journal_ == nullptr) {
+    return Status::Ok();
+  }
+  std::unique_lock lock(mu_);
+  const std::int64_t target = next_seq_ - 1;
+  const std::int64_t begun = copies_started_;
+  wake_.notify_one();
+  // Done when the target is copied, or when a copy begun after this call failed (an older
+  // failure may since have cleared).
+  bool answered = copied_.wait_for(lock, std::chrono::seconds(10), [&] {
+    return copied_seq_ >= target || (copies_finished_ > begun && !last_copy_.ok());
+  });
+  if (copied_seq_ >= target) {
+    return Status::Ok();
+  }
+  return Unavailable("the audit journal is not copied yet: " +
+                     (answered ? last_copy_.message() : std::string("timed out")));
+}
+
 Result<std::vector<AuditRecord>> AuditLog::List(const AuditQuery& q) {
+  CORDON_RETURN_IF_ERROR(Settle());
   std::vector<AuditRecord> out;
   const bool newest_first = q.before > 0;
   std::string sql = "SELECT " + std::string(kColumns) + " FROM audit WHERE " +
@@ -207,6 +408,7 @@ Result<std::vector<AuditRecord>> AuditLog::List(const AuditQuery& q) {
 }
 
 Result<std::int64_t> AuditLog::Verify() {
+  CORDON_RETURN_IF_ERROR(Settle());
   std::int64_t broken = 0;
   std::string prev(kGenesis);
   std::int64_t expected_id = 1;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,9 +48,18 @@ struct AuditQuery {
   std::string object_id;
 };
 
+class AuditJournal;
+struct JournalEntry;
+
 class AuditLog {
  public:
+  // Reads are recorded by a group commit into the `audit` table.
   AuditLog(store::Database& db, const base::Clock& clock);
+  // Reads are recorded in the journal at `journal_path` (audit_journal.h) and copied into the
+  // table every 200 ms; first copies what a previous process left there.
+  static Result<std::unique_ptr<AuditLog>> WithJournal(store::Database& db,
+                                                       const base::Clock& clock,
+                                                       const std::string& journal_path);
   // Commits what is queued, then stops the writer.
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
@@ -59,19 +69,22 @@ class AuditLog {
   // or roll back together.
   Status Append(store::Session& session, const Principal& who, const AuditEntry& entry);
 
-  // Appends in a transaction of its own and returns once the row is committed; used for reads,
-  // which must be audited before the response (a failed audit fails the read). One writer
-  // thread commits whatever has queued up in one transaction (group commit). The commit is
-  // Database::WriteFlushedSoon: it survives a crash of the process at once and a power cut from
-  // the next flush (SQLite: 200 ms) on; waiting for an fsync per read would bound audited reads
-  // by the disk. Inside a DeferRecordsScope it returns at once and the scope's owner waits
-  // (pending_records.h). Thread-safe.
+  // Records a read, which must be on record before its response leaves (a failed audit fails
+  // the read); the row survives a crash of the process at once and a power cut from the next
+  // flush (200 ms) on: waiting for an fsync per read would bound audited reads by the disk.
+  // With a journal the line is written before this returns, and copied into the table later.
+  // Without one, one writer thread commits whatever has queued up in one transaction
+  // (Database::WriteFlushedSoon, a group commit); inside a DeferRecordsScope Record then returns
+  // at once and the scope's owner waits (pending_records.h). Thread-safe.
   Status Record(const Principal& who, const AuditEntry& entry);
 
+  // Both first copy the journal, so that they see every event recorded before the call.
   Result<std::vector<AuditRecord>> List(const AuditQuery& query);
-
   // Recomputes the chain. Returns the id of the first row whose hash or link is wrong, or 0.
   Result<std::int64_t> Verify();
+
+  // Copies every journalled event into the table before it returns (a no-op without a journal).
+  Status Settle();
 
  private:
   struct Queued {
@@ -79,8 +92,18 @@ class AuditLog {
     AuditEntry entry;
     std::function<void(const Status&)> done;
   };
+  AuditLog(store::Database& db, const base::Clock& clock, std::unique_ptr<AuditJournal> journal,
+           std::int64_t copied_seq);
   void Enqueue(Queued queued);
   void WriterLoop();
+  AuditRecord MakeRecord(const Principal& who, const AuditEntry& entry) const;
+
+  // The journal's side: Record's write, and the copier thread's loop and one copy.
+  Status Journal(const Principal& who, const AuditEntry& entry);
+  void CopierLoop();
+  Status Decode(std::string_view lines);  // into inflight_
+  // Copies inflight_ into the table; `committed` counts the rows on record, also on failure.
+  Status CopyInflight(std::size_t& committed);
 
   // The id and hash the next row links to.
   struct ChainHead {
@@ -88,9 +111,11 @@ class AuditLog {
     std::string prev_hash;
   };
   static Result<ChainHead> Head(store::Session& session);
-  // Appends one row after `head` and advances it.
-  Status AppendAt(store::Session& session, const Principal& who, const AuditEntry& entry,
-                  ChainHead& head);
+  // Appends `record` after `head`, filling in its id and hashes, and advances `head`.
+  static Status AppendAt(store::Session& session, std::int64_t actor_id, AuditRecord& record,
+                         ChainHead& head);
+  // Inserts journalled entries in one transaction, with the journal's copied mark.
+  static Status CopyEntries(store::Session& session, std::span<JournalEntry> entries);
 
   store::Database& db_;
   const base::Clock& clock_;
@@ -98,6 +123,22 @@ class AuditLog {
   std::condition_variable wake_;
   std::vector<Queued> queue_;  // rows waiting for the next commit
   bool stopping_ = false;
+
+  // With a journal (all under mu_ but journal_'s file, which only the copier rotates):
+  std::unique_ptr<AuditJournal> journal_;
+  std::int64_t next_seq_ = 1;
+  // Journalled lines not yet taken by the copier, as written. One buffer, not a row each: the
+  // copier decodes them in its own memory, so it never frees (and locks the malloc arena of) an
+  // event loop's allocations, which stalled requests behind a preempted copier.
+  std::string written_;
+  std::int64_t written_count_ = 0;
+  std::vector<JournalEntry> inflight_;  // taken by the copier; copier thread only
+  std::int64_t copied_seq_ = 0;         // every seq up to this one is in the table
+  std::condition_variable copied_;      // copied_seq_ moved, or the copier failed
+  Status last_copy_;
+  std::int64_t copies_started_ = 0;
+  std::int64_t copies_finished_ = 0;
+
   std::thread writer_;  // last: started once the members above exist
 };
 

@@ -128,6 +128,15 @@ int CordonServer::Run(const std::string& args, const std::string& stdin_text,
   return status;
 }
 
+std::string CordonServer::AuditSql(const std::string& sql) {
+  if (admin_token_.empty()) {
+    admin_token_ = Login("admin");
+  }
+  auto settled = Client().Get("/api/v1/audit?limit=1", Bearer(admin_token_));
+  EXPECT_TRUE(settled && settled->status == 200) << "GET /api/v1/audit failed";
+  return Sql(dir_ + "/cordon.db", sql);
+}
+
 std::string CordonServer::Login(const std::string& username, const std::string& password,
                                 nlohmann::json* user) const {
   auto client = Client();

@@ -20,6 +20,7 @@ class CordonServer {
   ~CordonServer();
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return dir_; }
   std::string log() const;  // everything the server wrote to stdout and stderr so far
   httplib::Client Client() const;
@@ -35,11 +36,15 @@ class CordonServer {
                const std::string& region) const;
   // Stops with SIGTERM; returns the exit status.
   int Stop();
+  // Runs `sql` on the database once every audited read so far is in the `audit` table: reads
+  // reach it from the journal within 200 ms, and GET /api/v1/audit waits for them.
+  std::string AuditSql(const std::string& sql);
 
  private:
   std::string dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  std::string admin_token_;  // for AuditSql, logged in at first use
 };
 
 httplib::Headers Bearer(const std::string& token);

@@ -53,8 +53,8 @@ class DuplicatesApiTest : public ::testing::Test {
   }
 
   // One value from the store, as text.
-  std::string Q(const std::string& sql) const {
-    std::string out = Sql(server_.data_dir() + "/cordon.db", sql);
+  std::string Q(const std::string& sql) {
+    std::string out = server_.AuditSql(sql);
     while (!out.empty() && out.back() == '\n') {
       out.pop_back();
     }

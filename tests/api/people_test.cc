@@ -159,9 +159,9 @@ TEST_F(PeopleApiTest, OutsideJurisdictionIs404LikeMissingAndAudited) {
   EXPECT_EQ(garbage->status, 404);
   EXPECT_EQ(outside->body, missing->body);
   EXPECT_EQ(outside->body, garbage->body);
-  std::string rows = Sql(server_.data_dir() + "/cordon.db",
-                         "SELECT actor, action, object_id, outcome FROM audit WHERE action = "
-                         "'authz_denied' AND object_type = 'person'");
+  std::string rows = server_.AuditSql(
+      "SELECT actor, action, object_id, outcome FROM audit WHERE action = "
+      "'authz_denied' AND object_type = 'person'");
   EXPECT_EQ(rows, "g1|authz_denied|" + std::to_string(other_grid_person_) + "|denied\n");
   // Reveal and update are refused the same way.
   int status = 0;
@@ -198,9 +198,8 @@ TEST_F(PeopleApiTest, RevealNeedsAReasonAndIsAudited) {
            {{"fields", {"phone", "id_number"}}, {"reason", "电话随访核实"}}, worker_, &status);
   ASSERT_EQ(status, 200) << ok.dump();
   EXPECT_TRUE(std::regex_match(ok["id_number"].get<std::string>(), std::regex(R"(\d{17}[\dX])")));
-  std::string rows =
-      Sql(server_.data_dir() + "/cordon.db",
-          "SELECT actor, object_id, fields, reason FROM audit WHERE action = 'people.reveal'");
+  std::string rows = server_.AuditSql(
+      "SELECT actor, object_id, fields, reason FROM audit WHERE action = 'people.reveal'");
   EXPECT_EQ(rows, "g1|" + std::to_string(id) + "|id_number,phone|电话随访核实\n");
 }
 

@@ -85,10 +85,9 @@ TEST_F(SelfFollowupApiTest, APersonReportsFromTheirLinkAndTheWorkerSeesItDone) {
   ASSERT_EQ(alerts["items"].size(), 1u);
   EXPECT_EQ(alerts["items"][0]["kind"], "fever");
   // Audited under the measure, not an account; the token is in no log.
-  EXPECT_EQ(Sql(server_.data_dir() + "/cordon.db",
-                "SELECT COUNT(*) FROM audit WHERE actor = 'self-report' AND action = "
-                "'followups.record' AND object_id = '" +
-                    std::to_string(measure_) + "'"),
+  EXPECT_EQ(server_.AuditSql("SELECT COUNT(*) FROM audit WHERE actor = 'self-report' AND action = "
+                             "'followups.record' AND object_id = '" +
+                             std::to_string(measure_) + "'"),
             "1\n");
   EXPECT_EQ(server_.log().find(token), std::string::npos);
   EXPECT_EQ(Sql(server_.data_dir() + "/cordon.db",

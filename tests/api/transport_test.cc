@@ -3,10 +3,13 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string>
 #include <thread>
 
@@ -127,19 +130,46 @@ TEST_F(TransportTest, PercentEncodedPathsReachTheirRoute) {
   EXPECT_EQ(nlohmann::json::parse(res->body)["id"], 1);
 }
 
-TEST(TransportAuditTest, AReadWhoseAuditRowFailsIsNeverAnswered) {
+// C1 over HTTP: a read is on record once its line is in the audit journal. When that write
+// fails (here: the file-size limit, set on the running server, refuses every extending write)
+// the read is answered with a 500 and none of the person's data.
+TEST(TransportAuditTest, AReadWhoseAuditLineCannotBeWrittenIsNeverAnswered) {
   CordonServer server;
   std::string token = server.Login("admin");
   auto client = server.Client();
   ASSERT_EQ(client.Get("/api/v1/people/1", Bearer(token))->status, 200);
-  Sql(server.data_dir() + "/cordon.db",
-      "CREATE TRIGGER audit_full BEFORE INSERT ON audit WHEN NEW.action = 'people.get' "
-      "BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+  rlimit one_byte{1, RLIM_INFINITY};  // the soft limit only, so that it can be raised again
+  ASSERT_EQ(::prlimit(server.pid(), RLIMIT_FSIZE, &one_byte, nullptr), 0) << std::strerror(errno);
   auto res = client.Get("/api/v1/people/2", Bearer(token));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 500);
   EXPECT_EQ(res->body.find("\"name\""), std::string::npos) << res->body;
   EXPECT_EQ(nlohmann::json::parse(res->body)["error"]["code"], "internal");
+  // The server lives on (SIGXFSZ is ignored) and answers again once writes are possible.
+  rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+  ASSERT_EQ(::prlimit(server.pid(), RLIMIT_FSIZE, &unlimited, nullptr), 0);
+  EXPECT_EQ(client.Get("/api/v1/people/2", Bearer(token))->status, 200);
+  EXPECT_EQ(server.AuditSql("SELECT COUNT(*) FROM audit WHERE action = 'people.get'"), "2\n");
+}
+
+// The table refusing rows does not lose reads: they stay in the journal, the copy is retried,
+// and they reach the table once it accepts rows again.
+TEST(TransportAuditTest, ReadsWaitInTheJournalWhileTheTableRefusesRows) {
+  CordonServer server;
+  std::string token = server.Login("admin");
+  auto client = server.Client();
+  std::string db = server.data_dir() + "/cordon.db";
+  Sql(db,
+      "CREATE TRIGGER audit_full BEFORE INSERT ON audit WHEN NEW.action = 'people.get' "
+      "BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+  ASSERT_EQ(client.Get("/api/v1/people/1", Bearer(token))->status, 200);
+  ASSERT_EQ(client.Get("/api/v1/people/2", Bearer(token))->status, 200);
+  // The auditor's view says it cannot be complete rather than show a partial trail.
+  EXPECT_EQ(client.Get("/api/v1/audit?limit=5", Bearer(token))->status, 503);
+  Sql(db, "DROP TRIGGER audit_full;");
+  EXPECT_EQ(
+      server.AuditSql("SELECT group_concat(object_id) FROM audit WHERE action = 'people.get'"),
+      "1,2\n");
 }
 
 TEST(TransportShutdownTest, SigtermClosesIdleConnectionsAndStopsQuickly) {

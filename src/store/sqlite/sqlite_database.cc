@@ -151,7 +151,18 @@ class Connection final : public Session {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
+// Process-wide settings, before the first connection initialises SQLite.
+void ConfigureSqlite() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Memory statistics take one global mutex on every allocation of every connection, so the
+    // audit copier's inserts and the event loops' reads would queue on it.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
 Result<std::unique_ptr<Connection>> Connect(const std::string& path, bool read_only) {
+  ConfigureSqlite();
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX |
               (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
