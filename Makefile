@@ -12,7 +12,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.* web/package.json -type f 2>/dev/null)
 
-.PHONY: setup build web demo test test-asan test-fuzz test-e2e lint bench clean format
+.PHONY: setup build web demo test test-postgresql test-asan test-fuzz test-e2e lint bench clean format
 
 setup:
 	@bash scripts/setup.sh
@@ -41,7 +41,11 @@ $(FUZZ)/build.ninja:
 
 test: build web
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE e2e
-	$(MAKE) --no-print-directory test-asan test-fuzz lint test-e2e
+	$(MAKE) --no-print-directory test-postgresql test-asan test-fuzz lint test-e2e
+
+# The unit and API tests again, on a throwaway PostgreSQL server on loopback.
+test-postgresql: build
+	JOBS=$(JOBS) bash scripts/test-postgresql.sh $(BUILD)
 
 test-asan: $(ASAN)/build.ninja
 	cmake --build $(ASAN) -j $(JOBS) --target cordon unit_tests api_tests

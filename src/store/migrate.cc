@@ -5,6 +5,7 @@
 
 #include "store/database.h"
 #include "store/internal/migrations.h"
+#include "store/postgres/pg_database.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace cordon::store {
@@ -16,9 +17,12 @@ struct Migration {
   std::string sql;
 };
 
-// Groups the embedded files by number and keeps the parts for this dialect, in file order.
+// Groups the embedded files by number and keeps the parts for this dialect: the common file
+// first, then the dialect's ("0004_audit.sql", then "0004_audit.postgresql.sql"), whatever the
+// names' sort order.
 std::map<int, Migration> MigrationsFor(std::string_view dialect) {
   std::map<int, Migration> out;
+  std::map<int, std::string> dialect_parts;
   for (const auto& file : EmbeddedMigrations()) {
     int number = 0;
     std::from_chars(file.name.data(), file.name.data() + 4, number);
@@ -32,8 +36,12 @@ std::map<int, Migration> MigrationsFor(std::string_view dialect) {
     if (m.name.empty()) {
       m.name = std::string(rest.substr(0, dot));
     }
-    m.sql += file.sql;
-    m.sql += "\n";
+    std::string& part = dot == std::string_view::npos ? m.sql : dialect_parts[number];
+    part += file.sql;
+    part += "\n";
+  }
+  for (auto& [number, sql] : dialect_parts) {
+    out[number].sql += sql;
   }
   return out;
 }
@@ -88,14 +96,13 @@ Status Migrate(Database& db) {
 Result<std::unique_ptr<Database>> Open(const std::string& url, const OpenOptions& options) {
   std::string_view u = url;
   if (u.starts_with("postgresql://") || u.starts_with("postgres://")) {
-    return InvalidArgument(
-        "the PostgreSQL backend is not built into this cordon yet: use sqlite:PATH");
+    return OpenPostgres(url, options);
   }
   if (u.starts_with("sqlite:")) {
     u.remove_prefix(7);
   }
   if (u.empty()) {
-    return InvalidArgument("database URL has no path: use sqlite:PATH");
+    return InvalidArgument("database URL has no path: use sqlite:PATH or postgresql://...");
   }
   return OpenSqlite(std::string(u), options);
 }

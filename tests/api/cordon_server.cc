@@ -52,6 +52,19 @@ CordonServer::CordonServer(int population, const std::string& web_dir) {
   char tmpl[] = "/tmp/cordon-api-XXXXXX";
   dir_ = ::mkdtemp(tmpl);
   std::string out;
+  if (const char* pg = std::getenv("CORDON_TEST_PG"); pg != nullptr && *pg != '\0') {
+    std::string base = pg;
+    std::string name = "cordon_" + std::filesystem::path(dir_).filename().string().substr(11);
+    int created = 0;
+    std::string made = Capture(
+        "psql -X -q " + Quote(base) + " -c " + Quote("CREATE DATABASE \"" + name + "\"") + " 2>&1",
+        &created);
+    if (created != 0) {
+      ADD_FAILURE() << "cannot create the test database: " << made;
+      std::abort();
+    }
+    db_url_ = base.substr(0, base.rfind('/') + 1) + name;
+  }
   ::setenv("CORDON_ADMIN_PASSWORD", kPassword, 1);
   int status = Run("demo --generate-only --population " + std::to_string(population) + " --seed 11",
                    "", &out);
@@ -66,8 +79,14 @@ CordonServer::CordonServer(int population, const std::string& web_dir) {
     ::dup2(::fileno(stdout), 2);
     // An empty --web means no UI, whatever web/dist holds: tests stay independent of it.
     std::string web = web_dir.empty() ? dir_ + "/no-web" : web_dir;
-    ::execl(CORDON_BINARY, CORDON_BINARY, "serve", "--data", dir_.c_str(), "--port", "0",
-            "--threads", "16", "--web", web.c_str(), static_cast<char*>(nullptr));
+    if (db_url_.empty()) {
+      ::execl(CORDON_BINARY, CORDON_BINARY, "serve", "--data", dir_.c_str(), "--port", "0",
+              "--threads", "16", "--web", web.c_str(), static_cast<char*>(nullptr));
+    } else {
+      ::execl(CORDON_BINARY, CORDON_BINARY, "serve", "--data", dir_.c_str(), "--db",
+              db_url_.c_str(), "--port", "0", "--threads", "16", "--web", web.c_str(),
+              static_cast<char*>(nullptr));
+    }
     std::_Exit(127);
   }
   for (int i = 0; i < 500 && port_ == 0; ++i) {
@@ -86,6 +105,14 @@ CordonServer::CordonServer(int population, const std::string& web_dir) {
 
 CordonServer::~CordonServer() {
   Stop();
+  if (!db_url_.empty() && std::getenv("CORDON_KEEP_TEST_DATA") == nullptr) {
+    const std::string base = std::getenv("CORDON_TEST_PG");
+    const std::string name = db_url_.substr(db_url_.rfind('/') + 1);
+    int status = 0;
+    Capture(
+        "psql -X -q " + Quote(base) + " -c " + Quote("DROP DATABASE \"" + name + "\"") + " 2>&1",
+        &status);
+  }
   std::error_code ec;
   if (std::getenv("CORDON_KEEP_TEST_DATA") == nullptr) {
     std::filesystem::remove_all(dir_, ec);
@@ -118,8 +145,8 @@ httplib::Client CordonServer::Client() const {
 
 int CordonServer::Run(const std::string& args, const std::string& stdin_text,
                       std::string* output) const {
-  std::string command =
-      std::string(CORDON_BINARY) + " " + args + " --data " + Quote(dir_) + " 2>&1";
+  std::string command = std::string(CORDON_BINARY) + " " + args + " --data " + Quote(dir_) +
+                        (db_url_.empty() ? "" : " --db " + Quote(db_url_)) + " 2>&1";
   if (!stdin_text.empty()) {
     command = "printf '%s\\n' " + Quote(stdin_text) + " | " + command;
   }
@@ -134,7 +161,16 @@ std::string CordonServer::AuditSql(const std::string& sql) {
   }
   auto settled = Client().Get("/api/v1/audit?limit=1", Bearer(admin_token_));
   EXPECT_TRUE(settled && settled->status == 200) << "GET /api/v1/audit failed";
-  return Sql(dir_ + "/cordon.db", sql);
+  return Sql(sql);
+}
+
+std::string CordonServer::Sql(const std::string& sql) const {
+  int status = 0;
+  if (db_url_.empty()) {
+    return Capture("sqlite3 " + Quote(dir_ + "/cordon.db") + " " + Quote(sql) + " 2>&1", &status);
+  }
+  return Capture("psql -X -q -A -t -F '|' " + Quote(db_url_) + " -c " + Quote(sql) + " 2>&1",
+                 &status);
 }
 
 std::string CordonServer::Login(const std::string& username, const std::string& password,
@@ -186,11 +222,6 @@ std::string DaysAgo(int days_back) {
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
                 static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
   return buf;
-}
-
-std::string Sql(const std::string& db_path, const std::string& sql) {
-  int status = 0;
-  return Capture("sqlite3 " + Quote(db_path) + " " + Quote(sql) + " 2>&1", &status);
 }
 
 }  // namespace cordon::testing

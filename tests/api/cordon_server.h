@@ -16,6 +16,8 @@ inline constexpr const char* kPassword = "Demo-Passw0rd-2022";
 class CordonServer {
  public:
   // Generates a city of `population` people and starts the server. Aborts the test on failure.
+  // With CORDON_TEST_PG set to a PostgreSQL URL (scripts/pg-test-server.sh), the server runs on a
+  // fresh database there, dropped afterwards; otherwise on SQLite in its data directory.
   explicit CordonServer(int population = 3000, const std::string& web_dir = "");
   ~CordonServer();
 
@@ -39,17 +41,22 @@ class CordonServer {
   // Runs `sql` on the database once every audited read so far is in the `audit` table: reads
   // reach it from the journal within 200 ms, and GET /api/v1/audit waits for them.
   std::string AuditSql(const std::string& sql);
+  // Runs `sql` on the server's database from outside (the sqlite3 or psql command line), as an
+  // operator's shell would; returns its rows as `a|b` lines, or its error text.
+  std::string Sql(const std::string& sql) const;
+  // "postgresql" when CORDON_TEST_PG names a PostgreSQL server to run on, else "sqlite".
+  std::string_view backend() const { return db_url_.empty() ? "sqlite" : "postgresql"; }
 
  private:
   std::string dir_;
   pid_t pid_ = -1;
   int port_ = 0;
   std::string admin_token_;  // for AuditSql, logged in at first use
+  std::string db_url_;       // a database of its own on CORDON_TEST_PG, or empty for SQLite
 };
 
 httplib::Headers Bearer(const std::string& token);
 nlohmann::json Json(const httplib::Result& result);
-std::string Sql(const std::string& db_path, const std::string& sql);
 // The server's local date (+08:00) `days_back` days before today, as YYYY-MM-DD.
 std::string DaysAgo(int days_back);
 // A GB 11643 resident ID from its first 17 digits (the check character appended).

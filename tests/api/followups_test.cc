@@ -164,8 +164,7 @@ TEST_F(FollowupsApiTest, ThePersonsTimelineTellsEverythingThatHappenedAndWho) {
   EXPECT_NE(f["detail"].get<std::string>().find("38.4"), std::string::npos) << f.dump();
   // Outside the jurisdiction: a 404 like a missing person.
   std::string other =
-      Sql(server_.data_dir() + "/cordon.db",
-          "SELECT code FROM regions WHERE level = 5 AND code <> '" + grid_ + "' LIMIT 1");
+      server_.Sql("SELECT code FROM regions WHERE level = 5 AND code <> '" + grid_ + "' LIMIT 1");
   other.erase(other.find_last_not_of('\n') + 1);
   server_.AddUser("far", "grid_worker", other);
   EXPECT_EQ(server_.Client()

@@ -107,8 +107,7 @@ TEST_F(HomeQuarantineApiTest, AHouseholdIsFlaggedUntilItsFourStaffAreNamed) {
   ASSERT_EQ(status, 200) << done.dump();
   EXPECT_FALSE(done["complete"]);
   EXPECT_TRUE(done["duties"][3]["staff"].is_null());
-  EXPECT_EQ(Sql(server_.data_dir() + "/cordon.db",
-                "SELECT COUNT(*) FROM audit WHERE action = 'home_quarantine.staff'"),
+  EXPECT_EQ(server_.Sql("SELECT COUNT(*) FROM audit WHERE action = 'home_quarantine.staff'"),
             "2\n");
 }
 

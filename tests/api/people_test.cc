@@ -225,7 +225,7 @@ TEST_F(PeopleApiTest, AuditorCannotReadPeople) {
 }
 
 TEST_F(PeopleApiTest, CreateValidatesEveryFieldAndWritesNothingOnError) {
-  std::string before = Sql(server_.data_dir() + "/cordon.db", "SELECT COUNT(*) FROM people");
+  std::string before = server_.Sql("SELECT COUNT(*) FROM people");
   int status = 0;
   json bad = Post("/api/v1/people",
                   {{"id_number", "110105194912310021"},
@@ -264,7 +264,7 @@ TEST_F(PeopleApiTest, CreateValidatesEveryFieldAndWritesNothingOnError) {
            worker_, &status);
   EXPECT_EQ(status, 400);
   EXPECT_EQ(sex["error"]["details"][0]["field"], "sex");
-  EXPECT_EQ(Sql(server_.data_dir() + "/cordon.db", "SELECT COUNT(*) FROM people"), before);
+  EXPECT_EQ(server_.Sql("SELECT COUNT(*) FROM people"), before);
 
   json made = Post("/api/v1/people",
                    {{"id_number", "11010519491231002x"},

@@ -128,9 +128,9 @@ TEST(PlatformApiTest, LogsHoldOneLinePerRequestAndNoIdentifiers) {
     EXPECT_EQ(log.find(s), std::string::npos) << "log leaks " << s;
   }
   EXPECT_EQ(log.find("\n[FAKE]"), std::string::npos);
-  std::string audit = Sql(server.data_dir() + "/cordon.db",
-                          "SELECT COUNT(*) FROM audit WHERE reason LIKE '%FAKE%' OR object_id LIKE "
-                          "'%FAKE%' OR fields LIKE '%FAKE%'");
+  std::string audit = server.Sql(
+      "SELECT COUNT(*) FROM audit WHERE reason LIKE '%FAKE%' OR object_id LIKE "
+      "'%FAKE%' OR fields LIKE '%FAKE%'");
   EXPECT_EQ(audit, "0\n");
   std::regex access(R"(access id=[0-9a-f]{16} )");
   auto begin = std::sregex_iterator(log.begin(), log.end(), access);
@@ -186,13 +186,15 @@ TEST(PlatformApiTest, AuditChainVerifiesAndATamperedRowIsFound) {
   std::string out;
   EXPECT_EQ(server.Run("audit verify", "", &out), 0) << out;
   EXPECT_NE(out.find("intact"), std::string::npos);
-  std::string db = server.data_dir() + "/cordon.db";
   // The app cannot change the trail: the triggers refuse it.
-  EXPECT_NE(Sql(db, "UPDATE audit SET reason = 'x' WHERE id = 3").find("append-only"),
+  EXPECT_NE(server.Sql("UPDATE audit SET reason = 'x' WHERE id = 3").find("append-only"),
             std::string::npos);
-  EXPECT_NE(Sql(db, "DELETE FROM audit WHERE id = 3").find("append-only"), std::string::npos);
-  // Someone with the file and a sqlite3 shell can, but verify finds the row.
-  Sql(db, "DROP TRIGGER audit_no_update; UPDATE audit SET outcome = 'denied' WHERE id = 3;");
+  EXPECT_NE(server.Sql("DELETE FROM audit WHERE id = 3").find("append-only"), std::string::npos);
+  // Someone with the file and a sqlite3 shell (or the database owner's psql) can, but verify
+  // finds the row.
+  server.Sql(server.backend() == "sqlite" ? "DROP TRIGGER audit_no_update"
+                                          : "DROP TRIGGER audit_no_update ON audit");
+  server.Sql("UPDATE audit SET outcome = 'denied' WHERE id = 3");
   EXPECT_EQ(server.Run("audit verify", "", &out), 1) << out;
   EXPECT_NE(out.find("entry 3"), std::string::npos) << out;
 }

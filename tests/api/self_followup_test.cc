@@ -90,8 +90,7 @@ TEST_F(SelfFollowupApiTest, APersonReportsFromTheirLinkAndTheWorkerSeesItDone) {
                              std::to_string(measure_) + "'"),
             "1\n");
   EXPECT_EQ(server_.log().find(token), std::string::npos);
-  EXPECT_EQ(Sql(server_.data_dir() + "/cordon.db",
-                "SELECT COUNT(*) FROM followup_links WHERE token_hash = '" + token + "'"),
+  EXPECT_EQ(server_.Sql("SELECT COUNT(*) FROM followup_links WHERE token_hash = '" + token + "'"),
             "0\n");
 
   // A new link stops the old one; an unknown token gets the same answer.

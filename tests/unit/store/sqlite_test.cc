@@ -187,10 +187,11 @@ TEST_F(SqliteTest, ReadsRunConcurrently) {
   }
 }
 
-TEST(SqliteOpenTest, RejectsUnknownSchemesAndEmptyPaths) {
-  auto pg = Open("postgresql://localhost/cordon");
+TEST(SqliteOpenTest, AnUnreachableServerIsUnavailableAndAnEmptyPathInvalid) {
+  auto pg = Open("postgresql://cordon@127.0.0.1:1/cordon?connect_timeout=2");
   ASSERT_FALSE(pg.has_value());
-  EXPECT_EQ(pg.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(pg.error().code(), StatusCode::kUnavailable);
+  EXPECT_NE(pg.error().message().find("cannot connect to PostgreSQL"), std::string::npos);
   auto empty = Open("sqlite:");
   ASSERT_FALSE(empty.has_value());
   EXPECT_EQ(empty.error().code(), StatusCode::kInvalidArgument);
