@@ -72,6 +72,17 @@ CordonServer::CordonServer(int population, const std::string& web_dir) {
     ADD_FAILURE() << "cordon demo failed: " << out;
     std::abort();
   }
+  StartServing(web_dir);
+}
+
+CordonServer::CordonServer(SecondNode /*unused*/, const CordonServer& first)
+    : db_url_(first.db_url_), owns_db_(false) {
+  char tmpl[] = "/tmp/cordon-api-XXXXXX";
+  dir_ = ::mkdtemp(tmpl);
+  StartServing("");
+}
+
+void CordonServer::StartServing(const std::string& web_dir) {
   std::string log = dir_ + "/server.log";
   pid_ = ::fork();
   if (pid_ == 0) {
@@ -105,7 +116,7 @@ CordonServer::CordonServer(int population, const std::string& web_dir) {
 
 CordonServer::~CordonServer() {
   Stop();
-  if (!db_url_.empty() && std::getenv("CORDON_KEEP_TEST_DATA") == nullptr) {
+  if (!db_url_.empty() && owns_db_ && std::getenv("CORDON_KEEP_TEST_DATA") == nullptr) {
     const std::string base = std::getenv("CORDON_TEST_PG");
     const std::string name = db_url_.substr(db_url_.rfind('/') + 1);
     int status = 0;

@@ -19,7 +19,13 @@ class CordonServer {
   // With CORDON_TEST_PG set to a PostgreSQL URL (scripts/pg-test-server.sh), the server runs on a
   // fresh database there, dropped afterwards; otherwise on SQLite in its data directory.
   explicit CordonServer(int population = 3000, const std::string& web_dir = "");
+  // A second node: another `cordon serve` process, with a data directory of its own, on the same
+  // PostgreSQL database as `first` (which must outlive it).
+  struct SecondNode {};
+  CordonServer(SecondNode, const CordonServer& first);
   ~CordonServer();
+  CordonServer(const CordonServer&) = delete;
+  CordonServer& operator=(const CordonServer&) = delete;
 
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
@@ -53,6 +59,8 @@ class CordonServer {
   int port_ = 0;
   std::string admin_token_;  // for AuditSql, logged in at first use
   std::string db_url_;       // a database of its own on CORDON_TEST_PG, or empty for SQLite
+  bool owns_db_ = true;      // a second node leaves the database to the first
+  void StartServing(const std::string& web_dir);
 };
 
 httplib::Headers Bearer(const std::string& token);
