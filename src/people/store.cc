@@ -32,18 +32,10 @@ Person ReadPerson(const store::Row& row) {
   return p;
 }
 
-// The upper bound for a prefix range on text: the prefix with its last byte incremented.
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty()) {
-    auto last = static_cast<unsigned char>(prefix.back());
-    if (last < 0xFF) {
-      prefix.back() = static_cast<char>(last + 1);
-      return prefix;
-    }
-    prefix.pop_back();
-  }
-  return "\xFF";
-}
+// The upper bound for a prefix range on text, in byte order: the prefix followed by U+10FFFF,
+// the highest code point, so that it is valid UTF-8 (PostgreSQL refuses anything else; adding
+// one to the last byte made names ending in 广 or 睿 a 500 there).
+std::string PrefixEnd(const std::string& prefix) { return prefix + "\xF4\x8F\xBF\xBF"; }
 
 std::string EscapeLike(const std::string& s) {
   std::string out;

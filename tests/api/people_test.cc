@@ -290,6 +290,30 @@ TEST_F(PeopleApiTest, CreateValidatesEveryFieldAndWritesNothingOnError) {
   EXPECT_EQ(status, 400);
 }
 
+// A name is searched as a prefix range; its upper bound must be valid UTF-8 for every last
+// character (PostgreSQL refuses anything else: 广 once made this a 500 there).
+TEST_F(PeopleApiTest, ANameSearchFindsEveryFileWithThatPrefix) {
+  int status = 0;
+  const std::string names[] = {"李广", "李广利", "李睿"};
+  for (int i = 0; i < 3; ++i) {
+    json made = Post("/api/v1/people",
+                     {{"id_number", WithCheckDigit("44010619900101" + std::to_string(731 + i))},
+                      {"name", names[i]},
+                      {"region", grid_}},
+                     admin_, &status);
+    ASSERT_EQ(status, 201) << made.dump();
+  }
+  auto count = [&](const std::string& q) {
+    int s = 0;
+    json found = Post("/api/v1/people/search", {{"q", q}, {"limit", 50}}, admin_, &s);
+    EXPECT_EQ(s, 200) << found.dump();
+    return s == 200 ? found["items"].size() : 0u;
+  };
+  EXPECT_EQ(count("李广"), 2u);
+  EXPECT_EQ(count("李广利"), 1u);
+  EXPECT_EQ(count("李睿"), 1u);
+}
+
 TEST_F(PeopleApiTest, UpdateNeedsTheCurrentVersion) {
   json first = Json(server_.Client().Get("/api/v1/people?limit=1", Bearer(worker_)));
   std::int64_t id = first["items"][0]["id"];
