@@ -183,6 +183,13 @@ Status AuditJournal::Write(std::string_view lines) {
   return Status::Ok();
 }
 
+Status AuditJournal::Sync() {
+  if (::fdatasync(fd_) != 0) {
+    return Errno("cannot sync", path_);
+  }
+  return Status::Ok();
+}
+
 Status AuditJournal::Rotate() {
   if (HasRotated()) {
     // Its lines may not all be copied yet (a failed rotation writes on into it): never replace it.

@@ -42,6 +42,8 @@ class AuditJournal {
   // Appends whole lines with one `write` (more only after a short write). An error means the
   // event is not on record and its request must fail.
   Status Write(std::string_view lines);
+  // fdatasync: what is written survives a power cut.
+  Status Sync();
 
   // Moves the file to `<path>.copying` and starts a new one; what was written before is then in
   // the rotated file only, which DropRotated removes once it is copied.

@@ -121,17 +121,20 @@ AuditLog::AuditLog(store::Database& db, const base::Clock& clock)
     : db_(db), clock_(clock), writer_([this] { WriterLoop(); }) {}
 
 AuditLog::AuditLog(store::Database& db, const base::Clock& clock,
-                   std::unique_ptr<AuditJournal> journal, std::int64_t copied_seq)
+                   std::unique_ptr<AuditJournal> journal, std::int64_t copied_seq,
+                   CopyPolicy policy)
     : db_(db),
       clock_(clock),
       journal_(std::move(journal)),
       next_seq_(copied_seq + 1),
+      policy_(policy),
       copied_seq_(copied_seq),
       writer_([this] { CopierLoop(); }) {}
 
 Result<std::unique_ptr<AuditLog>> AuditLog::WithJournal(store::Database& db,
                                                         const base::Clock& clock,
-                                                        const std::string& journal_path) {
+                                                        const std::string& journal_path,
+                                                        CopyPolicy policy) {
   // Locked first: what is in the files is then this process's to copy.
   CORDON_ASSIGN_OR_RETURN(AuditJournal journal, AuditJournal::Open(journal_path));
   std::int64_t copied_seq = 0;
@@ -150,8 +153,8 @@ Result<std::unique_ptr<AuditLog>> AuditLog::WithJournal(store::Database& db,
     copied_seq = left.back().seq;
   }
   CORDON_RETURN_IF_ERROR(journal.Clear());
-  return std::unique_ptr<AuditLog>(
-      new AuditLog(db, clock, std::make_unique<AuditJournal>(std::move(journal)), copied_seq));
+  return std::unique_ptr<AuditLog>(new AuditLog(
+      db, clock, std::make_unique<AuditJournal>(std::move(journal)), copied_seq, policy));
 }
 
 AuditLog::~AuditLog() {
@@ -231,25 +234,24 @@ Status AuditLog::Journal(const Principal& who, const AuditEntry& entry) {
   std::unique_lock lock(mu_);
   // If copying falls this far behind (the database refuses, or the disk is saturated), reads
   // wait for it rather than grow memory without bound.
-  constexpr std::int64_t kMostWritten = 200000;
-  copied_.wait(lock, [&] { return written_count_ < kMostWritten || stopping_; });
+  const std::int64_t most_written = 2 * policy_.most_deferred + 100000;
+  copied_.wait(lock, [&] { return written_count_ < most_written || stopping_; });
   e.seq = next_seq_;
   const std::string line = EncodeJournalLine(e);
   CORDON_RETURN_IF_ERROR(journal_->Write(line));
   ++next_seq_;
   written_ += line;
-  if (++written_count_ == kMostWritten / 10) {
-    wake_.notify_one();  // copy early rather than let a burst pile up
-  }
+  ++written_count_;
+  ++written_since_wake_;
   return Status::Ok();
 }
 
 // The copier shares the cores with the event loops. The kernel switches between busy threads
-// only at its tick (4 ms here), so one long burst of copying shows whole in the latency of the
-// requests behind it. The copy therefore runs in slices of well under a millisecond (decoding
-// kDecodeSlice lines, or one transaction of kCopySlice rows), sleeping kCopyPause between them
-// (docs/performance.md, "Where the p99 of H2 goes"). When more than kBacklog rows wait, it
-// stops pausing: keeping up matters more than the tail then.
+// only at its tick (4 ms here), so copying shows in the latency of the requests behind it. In a
+// burst of reads it therefore waits (DeferCopy), and when it runs it runs in slices of well under a
+// millisecond (decoding kDecodeSlice lines, or one transaction of kCopySlice rows), sleeping
+// kCopyPause between them (docs/performance.md, "Where the p99 of H2 goes"). When more than
+// kBacklog rows wait, it stops pausing: keeping up matters more than the tail then.
 namespace {
 constexpr std::size_t kDecodeSlice = 200;
 constexpr std::size_t kCopySlice = 64;
@@ -257,12 +259,33 @@ constexpr std::size_t kBacklog = 20000;
 constexpr auto kCopyPause = std::chrono::milliseconds(1);
 }  // namespace
 
+bool AuditLog::DeferCopy() {
+  const bool burst = written_since_wake_ >= policy_.burst_lines;
+  written_since_wake_ = 0;
+  return burst && !stopping_ && settling_ == 0 && inflight_.empty() &&
+         written_count_ < policy_.most_deferred;
+}
+
 void AuditLog::CopierLoop() {
   std::string taken;
   std::unique_lock lock(mu_);
   while (true) {
     if (!stopping_) {
       wake_.wait_for(lock, std::chrono::milliseconds(200));
+    }
+    if (DeferCopy()) {
+      // The lines wait in the journal, which a power cut must not take either: an fsync every
+      // wake keeps the promise of Record (the copier alone replaces the file, so it needs no lock).
+      if (synced_count_ != written_count_) {
+        synced_count_ = written_count_;
+        lock.unlock();
+        Status synced = journal_->Sync();
+        lock.lock();
+        if (!synced.ok()) {
+          spdlog::warn("audit journal: {}", synced.message());
+        }
+      }
+      continue;
     }
     if (inflight_.empty()) {
       if (written_count_ == 0) {
@@ -279,6 +302,7 @@ void AuditLog::CopierLoop() {
       }
       taken.swap(written_);
       written_count_ = 0;
+      synced_count_ = 0;
       lock.unlock();
       Status decoded = Decode(taken);
       taken.clear();
@@ -364,12 +388,14 @@ Status AuditLog::Settle() {
   std::unique_lock lock(mu_);
   const std::int64_t target = next_seq_ - 1;
   const std::int64_t begun = copies_started_;
+  ++settling_;
   wake_.notify_one();
   // Done when the target is copied, or when a copy begun after this call failed (an older
   // failure may since have cleared).
-  bool answered = copied_.wait_for(lock, std::chrono::seconds(10), [&] {
+  bool answered = copied_.wait_for(lock, std::chrono::seconds(30), [&] {
     return copied_seq_ >= target || (copies_finished_ > begun && !last_copy_.ok());
   });
+  --settling_;
   if (copied_seq_ >= target) {
     return Status::Ok();
   }

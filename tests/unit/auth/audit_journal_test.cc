@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -154,6 +156,72 @@ TEST_F(AuditJournalTest, ListAndVerifySeeEveryReadRecordedBeforeThem) {
   EXPECT_EQ((*rows)[1].actor, "alice");
   EXPECT_EQ((*rows)[1].role, "grid_worker");
   EXPECT_EQ((*rows)[1].ip, "10.0.0.1");
+}
+
+// In a burst of reads the copy waits, so that it does not share the cores with the requests, and
+// runs once the burst ends; an auditor's query (Settle) copies at once; and no more than
+// `most_deferred` lines wait however long the burst.
+class AuditJournalBurstTest : public AuditJournalTest {
+ protected:
+  void OpenLog(AuditLog::CopyPolicy policy) {
+    auto log = AuditLog::WithJournal(*db_, clock_, journal_path_, policy);
+    ASSERT_TRUE(log.has_value()) << log.error().message();
+    audit_ = std::move(*log);
+  }
+  // Records a read every 100 µs or so for `how_long`; returns how many.
+  int Burst(std::chrono::milliseconds how_long) {
+    int n = 0;
+    const auto end = std::chrono::steady_clock::now() + how_long;
+    while (std::chrono::steady_clock::now() < end) {
+      EXPECT_TRUE(audit_->Record(Alice(), Read(std::to_string(n++))).ok());
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    return n;
+  }
+  std::int64_t Copied() { return Count("SELECT COUNT(*) FROM audit"); }
+  // Waits up to 10 s for `n` rows in the table.
+  bool CopiedSoon(std::int64_t n) {
+    for (int i = 0; i < 200 && Copied() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return Copied() == n;
+  }
+};
+
+TEST_F(AuditJournalBurstTest, TheCopyWaitsForTheBurstToEnd) {
+  OpenLog({.burst_lines = 1, .most_deferred = 100000000});
+  const int n = Burst(std::chrono::milliseconds(700));  // three wakes of the copier at least
+  EXPECT_EQ(Copied(), 0) << n << " reads";
+  EXPECT_TRUE(CopiedSoon(n));  // no new line at the next wake: copied
+}
+
+TEST_F(AuditJournalBurstTest, AnAuditorsQueryCopiesAtOnce) {
+  OpenLog({.burst_lines = 1, .most_deferred = 100000000});
+  std::atomic<bool> stop = false;
+  std::thread reads([&] {
+    for (int i = 0; !stop; ++i) {
+      EXPECT_TRUE(audit_->Record(Alice(), Read(std::to_string(i))).ok());
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const std::int64_t before = Copied();
+  ASSERT_TRUE(audit_->Settle().ok());
+  const std::int64_t after = Copied();
+  stop = true;
+  reads.join();
+  EXPECT_EQ(before, 0);
+  EXPECT_GT(after, 0);
+  auto broken = audit_->Verify();
+  ASSERT_TRUE(broken.has_value()) << broken.error().message();
+  EXPECT_EQ(*broken, 0);
+}
+
+TEST_F(AuditJournalBurstTest, NoMoreThanTheMostDeferredWait) {
+  OpenLog({.burst_lines = 1, .most_deferred = 50});
+  const int n = Burst(std::chrono::milliseconds(1000));
+  ASSERT_GT(n, 500);
+  EXPECT_GT(Copied(), 0) << n << " reads";
 }
 
 // Inside the HTTP server's scope the line is written before Record returns; nothing is pending.
