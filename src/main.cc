@@ -15,11 +15,13 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "auth/audit_log.h"
 #include "auth/password.h"
 #include "auth/rules.h"
 #include "demo/store.h"
 #include "leads/rules.h"
 #include "sim/city.h"
+#include "store/copy.h"
 
 namespace {
 
@@ -250,6 +252,80 @@ int ImportLeads(App& app, const std::string& file, const std::string& source) {
   return 0;
 }
 
+// cordon backup: an online backup of the embedded database into one file, checked; a
+// PostgreSQL installation is backed up with pg_dump (docs/operations.md).
+int Backup(const Config& config, const std::string& to) {
+  const std::string url =
+      config.db_url.empty() ? "sqlite:" + config.data_dir + "/cordon.db" : config.db_url;
+  auto db = cordon::store::Open(url, {.readers = 1});
+  if (!db.has_value()) {
+    return Fail(db.error());
+  }
+  Status status = (*db)->Backup(to);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::error_code ignored;
+  std::cout << "backup " << to << ": integrity_check ok, "
+            << std::filesystem::file_size(to, ignored) << " bytes" << std::endl;
+  return 0;
+}
+
+// cordon copy: the whole installation, checked table by table, then the audit chain on the
+// target. A server still running on an SQLite source would keep audited reads in its journal
+// that the copy cannot see, so the source's journal is taken (and what it holds copied) first.
+int Copy(const std::string& from_url, const std::string& to_url) {
+  if (from_url == to_url) {
+    return Fail(cordon::InvalidArgument("--from and --to name the same database"));
+  }
+  auto from = cordon::store::Open(from_url, {.readers = 1});
+  if (!from.has_value()) {
+    return Fail(from.error());
+  }
+  cordon::base::SystemClock clock;
+  std::unique_ptr<cordon::auth::AuditLog> source_journal;
+  if (!from_url.starts_with("postgres")) {
+    const std::filesystem::path db_path =
+        from_url.starts_with("sqlite:") ? from_url.substr(7) : from_url;
+    const std::string journal = (db_path.parent_path() / "audit.journal").string();
+    if (std::filesystem::exists(journal)) {
+      auto log = cordon::auth::AuditLog::WithJournal(**from, clock, journal);
+      if (!log.has_value()) {
+        return Fail(log.error().code() == cordon::StatusCode::kFailedPrecondition
+                        ? cordon::FailedPrecondition(log.error().message() +
+                                                     ": stop cordon serve on the source first")
+                        : log.error());
+      }
+      source_journal = std::move(*log);
+    }
+  }
+  auto to = cordon::store::Open(to_url, {.readers = 1});
+  if (!to.has_value()) {
+    return Fail(to.error());
+  }
+  auto report = cordon::store::CopyDatabase(
+      **from, **to, [](const std::string& line) { std::cerr << line << std::endl; });
+  if (!report.has_value()) {
+    return Fail(report.error());
+  }
+  for (const auto& t : report->tables) {
+    std::cout << t.table << ": " << t.rows << " rows, sha256 " << t.sha256 << "\n";
+  }
+  std::cout << "copied " << report->rows << " rows in " << report->tables.size()
+            << " tables; every table counted and hashed (SHA-256) on both sides" << std::endl;
+  cordon::auth::AuditLog target_audit(**to, clock);
+  auto broken = target_audit.Verify();
+  if (!broken.has_value()) {
+    return Fail(broken.error());
+  }
+  if (*broken != 0) {
+    std::cout << "audit chain on the target broken at entry " << *broken << std::endl;
+    return 1;
+  }
+  std::cout << "audit chain on the target intact" << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int Run(int argc, char** argv);
@@ -342,6 +418,20 @@ int Run(int argc, char** argv) {
   auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
   add_common(migrate);
 
+  auto* backup = cli.add_subcommand(
+      "backup", "write an online, checked backup of the SQLite database to one file");
+  add_common(backup);
+  std::string backup_to;
+  backup->add_option("--to", backup_to, "the backup file to write")->required();
+
+  auto* copy = cli.add_subcommand(
+      "copy", "copy a whole installation to another database, every table counted and checked");
+  std::string copy_from;
+  std::string copy_to;
+  copy->add_option("--from", copy_from, "source: sqlite:PATH or postgresql://...")->required();
+  copy->add_option("--to", copy_to, "target, empty or new: sqlite:PATH or postgresql://...")
+      ->required();
+
   auto* routes = cli.add_subcommand("routes", "print the HTTP routes (method and pattern)");
   add_common(routes);
 
@@ -421,6 +511,12 @@ int Run(int argc, char** argv) {
     }
     std::cout << "schema at version " << cordon::store::LatestMigration() << std::endl;
     return 0;
+  }
+  if (*copy) {
+    return Copy(copy_from, copy_to);
+  }
+  if (*backup) {
+    return Backup(config, backup_to);
   }
   if (*routes) {
     auto app = App::Open(config);

@@ -4,6 +4,7 @@
 
 #include "base/id_number.h"
 #include "people/duplicate_queue.h"
+#include "store/copy.h"
 
 namespace cordon::demo {
 namespace {
@@ -88,6 +89,10 @@ Status LoadCity(store::Database& db, const sim::City& city, std::int64_t now,
       return Status::Ok();
     }));
   }
+  // The generator numbers households itself; new ones made later must follow them.
+  CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) {
+    return store::ContinueIdentity(s, db.Dialect(), "households", "id");
+  }));
   progress("households: " + std::to_string(city.households.size()));
 
   for (std::size_t start = 0; start < city.people.size(); start += kBatch) {

@@ -60,6 +60,11 @@ class Database {
   // returns, so visible to every reader and safe from a kill -9; on disk at the next durable
   // commit or background flush (SQLite: at most 200 ms later). Data changes never use this.
   virtual Status WriteFlushedSoon(const std::function<Status(Session&)>& fn) = 0;
+  // An online backup to the file `path`, consistent as of one moment, while reads and writes go
+  // on: SQLite's backup API, then integrity_check on the copy, which appears under `path` only
+  // once whole and on disk. PostgreSQL answers kFailedPrecondition: pg_dump backs it up
+  // (docs/operations.md).
+  virtual Status Backup(const std::string& path) = 0;
   // "sqlite" or "postgresql": for messages and the migration dialect only.
   virtual std::string_view Dialect() const = 0;
 };

@@ -48,6 +48,9 @@ std::string Quote(const std::string& s) {
 
 }  // namespace
 
+std::string Shell(const std::string& command, int* status) { return Capture(command, status); }
+std::string ShellQuote(const std::string& s) { return Quote(s); }
+
 CordonServer::CordonServer(int population, const std::string& web_dir) {
   char tmpl[] = "/tmp/cordon-api-XXXXXX";
   dir_ = ::mkdtemp(tmpl);

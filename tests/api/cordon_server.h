@@ -52,6 +52,8 @@ class CordonServer {
   std::string Sql(const std::string& sql) const;
   // "postgresql" when CORDON_TEST_PG names a PostgreSQL server to run on, else "sqlite".
   std::string_view backend() const { return db_url_.empty() ? "sqlite" : "postgresql"; }
+  // The server's PostgreSQL URL, or empty on SQLite (the data directory's cordon.db).
+  const std::string& db_url() const { return db_url_; }
 
  private:
   std::string dir_;
@@ -64,6 +66,10 @@ class CordonServer {
 };
 
 httplib::Headers Bearer(const std::string& token);
+// Runs a shell command; returns what it printed on stdout (and stderr, with 2>&1).
+std::string Shell(const std::string& command, int* status);
+// `s` as one shell word.
+std::string ShellQuote(const std::string& s);
 nlohmann::json Json(const httplib::Result& result);
 // The server's local date (+08:00) `days_back` days before today, as YYYY-MM-DD.
 std::string DaysAgo(int days_back);

@@ -236,6 +236,12 @@ class PgDatabase final : public Database {
     return WriteLocked(fn, /*flushed_soon=*/true);
   }
 
+  Status Backup(const std::string& /*path*/) override {
+    return FailedPrecondition(
+        "a PostgreSQL database is backed up with pg_dump -Fc and restored with pg_restore "
+        "(docs/operations.md)");
+  }
+
   std::string_view Dialect() const override { return "postgresql"; }
 
  private:

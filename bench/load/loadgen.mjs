@@ -1,0 +1,571 @@
+// Load generator for bench/load/run.sh: simulated users of Cordon on one base URL (the load
+// balancer), each with its own session and keep-alive connection, for a fixed duration.
+//
+//   node loadgen.mjs CONFIG.json
+//
+// CONFIG: {url, duration_s, users, think_ms, password, seed, city_file, out_dir,
+//          accounts: {grid: [{username, region}], epi: [...], commander: [...], admin: [...]}}
+// city_file: a sample of the city made by run.sh (regions and people per grid).
+//
+// Writes into out_dir:
+//   results.json         counts, statuses and latencies per kind, every non-2xx answer with its
+//                        time (ms since the epoch) and error code
+//   acked_*.csv          every acknowledged (2xx) write with what it wrote, for verify.sql
+// Node's standard library only (http.Agent keep-alive), no npm packages.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const city = JSON.parse(fs.readFileSync(cfg.city_file, 'utf8'));
+const base = new URL(cfg.url);
+const runTag = String(cfg.seed) + '-' + Date.now().toString(36);
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic random numbers per user (mulberry32).
+function rngOf(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    pick: (list) => list[Math.floor(next() * list.length)],
+    chance: (p) => next() < p,
+    exp: (mean) => -Math.log(1 - next()) * mean,
+  };
+}
+
+function weighted(rng, table) {
+  let total = 0;
+  for (const [, w] of table) total += w;
+  let x = rng.next() * total;
+  for (const [name, w] of table) {
+    x -= w;
+    if (x < 0) return name;
+  }
+  return table[table.length - 1][0];
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pad2 = (n) => String(n).padStart(2, '0');
+
+// The local date (UTC+08:00, the server's --utc-offset) of a moment.
+function localDate(ms) {
+  const d = new Date(ms + 8 * 3600 * 1000);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic identities for new people (GB 11643 resident IDs with a valid check character).
+const kWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+let idSerial = 0;
+function residentId(rng, area) {
+  const year = 1950 + rng.int(50);  // adults only: a minor's new file needs a guardian
+  const body = `${area}${year}${pad2(1 + rng.int(12))}${pad2(1 + rng.int(28))}` +
+    String((idSerial++ * 7 + rng.int(7)) % 1000).padStart(3, '0');
+  let sum = 0;
+  for (let i = 0; i < 17; ++i) sum += Number(body[i]) * kWeights[i];
+  return body + '10X98765432'[sum % 11];
+}
+const kSurnames = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董'.split('');
+const kGiven = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉红建国志文辉春梅'.split('');
+const randomName = (rng) =>
+  rng.pick(kSurnames) + rng.pick(kGiven) + (rng.chance(0.6) ? rng.pick(kGiven) : '');
+const kMobile = ['138', '139', '150', '151', '186', '187', '133', '177', '158', '189'];
+const randomPhone = (rng) => rng.pick(kMobile) + String(rng.int(1e8)).padStart(8, '0');
+// Another room of the same building (the part up to 单元 routes to the building's grid).
+function otherRoom(rng, address) {
+  const at = address.indexOf('单元');
+  const building = at >= 0 ? address.slice(0, at + 2) : address;
+  return `${building}${1 + rng.int(30)}${pad2(1 + rng.int(6))}室`;
+}
+const kOrigins = ['上海市浦东新区', '北京市朝阳区', '广州市白云区', '西安市雁塔区', '成都市武侯区',
+  '深圳市宝安区', '天津市津南区', '吉林市船营区'];
+const kLeadCategories = ['密接', '次密接', '次密接', '高风险区来返', '中风险区来返', '中风险区来返',
+  '低风险区来返', '入境'];
+const kMeasureCategories = ['secondary_contact', 'secondary_contact', 'medium_risk_area',
+  'close_contact', 'low_risk_area', 'high_risk_area'];
+
+// ---------------------------------------------------------------------------------------------
+// Measurements.
+const stats = new Map();  // kind -> {count, statuses: {}, lat: []}
+const failures = [];      // every non-2xx: [t_start, t_end, kind, status, code]
+let inflight = 0;
+function note(kind, status, ms, t0, t1, code) {
+  let s = stats.get(kind);
+  if (!s) {
+    s = { count: 0, statuses: {}, lat: [] };
+    stats.set(kind, s);
+  }
+  s.count++;
+  s.statuses[status] = (s.statuses[status] || 0) + 1;
+  s.lat.push(ms);
+  if (status < 200 || status > 299) failures.push([t0, t1, kind, status, code || '']);
+}
+
+// Acknowledged writes, one CSV per kind (RFC 4180 quoting, a header line first).
+const kAckColumns = {
+  person_update: 'id,version,field,value,username,acked_at',
+  person_create: 'id,id_number,username',
+  measure: 'id,person_id,category,username',
+  test: 'measure_id,day,result,username',
+  followup: 'measure_id,slot,date_start,date_end,outcome,username',
+  alert_close: 'id,outcome,username',
+  task_check: 'id,method,username',
+  import: 'import_id,accepted,merged,rejected,already',
+  import_row: 'import_id,person_id,task_id',
+};
+const ackFiles = {};
+for (const [file, columns] of Object.entries(kAckColumns)) {
+  ackFiles[file] = fs.createWriteStream(path.join(cfg.out_dir, `acked_${file}.csv`));
+  ackFiles[file].write(columns + '\n');
+}
+function ack(file, fields) {
+  ackFiles[file].write(fields.map((v) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  }).join(',') + '\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP: one keep-alive agent per simulated user (one browser, one connection).
+function send(user, kind, method, pathAndQuery, body, contentType) {
+  return new Promise((resolve) => {
+    const payload = body === undefined ? undefined
+      : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(JSON.stringify(body));
+    const headers = { accept: 'application/json' };
+    if (user.token) headers.authorization = `Bearer ${user.token}`;
+    if (payload) {
+      headers['content-type'] = contentType || 'application/json';
+      headers['content-length'] = payload.length;
+    }
+    const wall0 = Date.now();
+    const t0 = performance.now();
+    let settled = false;
+    inflight++;
+    const finish = (status, text) => {
+      if (settled) return;
+      settled = true;
+      inflight--;
+      const ms = performance.now() - t0;
+      let json = null;
+      if (text) {
+        try { json = JSON.parse(text); } catch { json = null; }
+      }
+      const code = status >= 200 && status <= 299 ? '' :
+        json && json.error ? json.error.code : status === 0 ? String(text || 'network') : '';
+      note(kind, status, ms, wall0, Date.now(), code);
+      resolve({ status, json, wall0, wall1: Date.now() });
+    };
+    const req = http.request({
+      host: base.hostname, port: base.port, method, path: pathAndQuery, headers,
+      agent: user.agent, timeout: 60000,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => finish(res.statusCode, Buffer.concat(chunks).toString('utf8')));
+      res.on('error', (e) => finish(0, e.code || e.message));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => finish(0, e.code || e.message));
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+const ok = (r) => r.status >= 200 && r.status <= 299;
+
+// ---------------------------------------------------------------------------------------------
+// The city sample: grids with people [id, name, id_number, phone, address, region].
+const grids = Object.keys(city.grids).filter((g) => city.grids[g].people.length > 0);
+const allPeople = grids.flatMap((g) => city.grids[g].people);
+const districtOfGrid = (g) => g.slice(0, 6);
+const peopleUnder = new Map();  // region code -> people sampled under it
+// Region codes nest by prefix below a district (grid 521802001001001 is in community
+// 521802001001, street 521802001 and district 521802); the city holds every district.
+const inRegion = (code, region) => region === city.city || code.startsWith(region);
+function peopleIn(region) {
+  if (!peopleUnder.has(region)) {
+    peopleUnder.set(region, grids.filter((g) => inRegion(g, region))
+      .flatMap((g) => city.grids[g].people));
+  }
+  return peopleUnder.get(region);
+}
+// A region and the levels just below it, as someone drilling down a dashboard would see them.
+function regionsUnder(region) {
+  const out = [region];
+  for (const [code, level] of city.regions) {
+    if (code !== region && inRegion(code, region) && level <= 4) out.push(code);
+  }
+  return out.slice(0, 40);
+}
+const areaCodes = city.districts;
+
+// A name search as people type it: the surname and, usually, the first given character.
+function nameQuery(rng, person) {
+  const chars = [...person[1]];
+  return chars.slice(0, rng.chance(0.7) ? 2 : chars.length).join('');
+}
+// An address search: the street and number of a building (…路26号).
+function addressQuery(person) {
+  const m = person[4].match(/^(.*?号)/);
+  return m ? m[1].replace(/^.*?区/, '') : person[4].slice(0, 8);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions. Each returns when the simulated user's step is done.
+async function searchPeople(u, pool, scopeRegion) {
+  const p = u.rng.pick(pool);
+  const how = weighted(u.rng, [['name', 5], ['id', 3], ['phone', 3], ['address', 2]]);
+  const q = how === 'name' ? nameQuery(u.rng, p) : how === 'id' ? p[2] : how === 'phone' ? p[3]
+    : addressQuery(p);
+  const body = { q, limit: 20 };
+  if (scopeRegion && u.rng.chance(0.3)) body.region = scopeRegion;
+  await send(u, `search_${how}`, 'POST', '/api/v1/people/search', body);
+}
+
+async function listPeople(u, region) {
+  let r = await send(u, 'list_people', 'GET',
+    `/api/v1/people?region=${region}&limit=50`);
+  // Sometimes the next page, as someone scrolling the list.
+  if (ok(r) && r.json && r.json.next && u.rng.chance(0.4)) {
+    r = await send(u, 'list_people', 'GET',
+      `/api/v1/people?region=${region}&limit=50&after=${r.json.next}`);
+  }
+}
+
+async function readPerson(u, pool) {
+  const p = u.rng.pick(pool);
+  return send(u, 'read_person', 'GET', `/api/v1/people/${p[0]}`);
+}
+
+// Read, think, write back with the version read: a 409 is another user's edit that came first.
+async function editPerson(u, hot) {
+  const p = u.rng.pick(hot);
+  const got = await send(u, 'read_person', 'GET', `/api/v1/people/${p[0]}`);
+  if (!ok(got) || !got.json) return;
+  await sleep(200 + u.rng.int(800));
+  let field;
+  let value;
+  if (u.rng.chance(0.7)) {
+    field = 'address';
+    value = otherRoom(u.rng, p[4]);
+  } else {
+    field = 'phone';
+    value = randomPhone(u.rng);
+  }
+  const r = await send(u, 'edit_person', 'PATCH', `/api/v1/people/${p[0]}`,
+    { [field]: value, version: got.json.version });
+  if (ok(r) && r.json) {
+    ack('person_update', [p[0], r.json.version, field, value, u.username, r.wall1]);
+  }
+}
+
+async function createPerson(u, region, pool) {
+  const near = u.rng.pick(pool);
+  const body = {
+    id_number: residentId(u.rng, u.rng.pick(areaCodes)),
+    name: randomName(u.rng),
+    phone: randomPhone(u.rng),
+    address: otherRoom(u.rng, near[4]),
+    region: near[5] || region,
+  };
+  const r = await send(u, 'create_person', 'POST', '/api/v1/people', body);
+  if (ok(r) && r.json) ack('person_create', [r.json.id, body.id_number, u.username]);
+}
+
+async function createMeasure(u, pool) {
+  const p = u.rng.pick(pool);
+  const category = u.rng.pick(kMeasureCategories);
+  const r = await send(u, 'create_measure', 'POST', `/api/v1/people/${p[0]}/measures`,
+    { category });
+  if (ok(r) && r.json) ack('measure', [r.json.id, p[0], category, u.username]);
+}
+
+// The grid worker's round: today's list, then one follow-up that is still open.
+async function followup(u, region) {
+  const today = await send(u, 'followups_today', 'GET',
+    `/api/v1/followups/today?region=${region}`);
+  if (!ok(today) || !today.json) return;
+  const open = [];
+  for (const item of today.json.items) {
+    for (const s of item.slots) if (!s.done) open.push([item.measure_id, s.slot]);
+  }
+  if (open.length === 0) return;
+  await sleep(300 + u.rng.int(1200));  // the call or the visit
+  const [measureId, slot] = u.rng.pick(open);
+  const x = u.rng.next();
+  let body;
+  if (x < 0.86) body = { slot, outcome: 'ok', temperature: Math.round(360 + u.rng.int(12)) / 10 };
+  else if (x < 0.91) body = { slot, outcome: 'ok', temperature: Math.round(374 + u.rng.int(12)) / 10 };
+  else if (x < 0.94) body = { slot, outcome: 'symptoms', temperature: 36.8, symptoms: '咳嗽、咽痛' };
+  else if (x < 0.97) body = { slot, outcome: 'unreachable', note: '电话无人接听' };
+  else if (x < 0.99) body = { slot, outcome: 'refused' };
+  else body = { slot, outcome: 'left_home', note: '门磁报警，人员外出' };
+  const r = await send(u, 'followup', 'POST', `/api/v1/measures/${measureId}/followups`, body);
+  if (ok(r) && r.json) {
+    ack('followup', [measureId, slot, localDate(r.wall0), localDate(r.wall1),
+      r.json.followup.outcome, u.username]);
+  }
+}
+
+async function testResult(u, region) {
+  const list = await send(u, 'list_measures', 'GET',
+    `/api/v1/measures?region=${region}&limit=50`);
+  if (!ok(list) || !list.json) return;
+  const due = [];
+  for (const m of list.json.items) {
+    if (m.state !== 'active' && m.state !== 'extended') continue;
+    for (const t of m.tests) if (t.day <= (m.day || 0) && !t.result) due.push([m.id, t.day]);
+  }
+  if (due.length === 0) return;
+  const [id, day] = u.rng.pick(due);
+  const r = await send(u, 'test_result', 'POST', `/api/v1/measures/${id}/tests`,
+    { day, result: 'negative' });
+  if (ok(r)) ack('test', [id, day, 'negative', u.username]);
+}
+
+async function checkTask(u, region) {
+  const list = await send(u, 'list_tasks', 'GET',
+    `/api/v1/tasks?region=${region}&status=open&limit=50`);
+  if (!ok(list) || !list.json || list.json.items.length === 0) return;
+  await sleep(300 + u.rng.int(1200));
+  const t = u.rng.pick(list.json.items);
+  const method = u.rng.chance(0.6) ? 'call' : 'visit';
+  const r = await send(u, 'check_task', 'POST', `/api/v1/tasks/${t.id}/check`,
+    { method, note: method === 'call' ? '已电话核实，居家' : '已上门核查' });
+  if (ok(r)) ack('task_check', [t.id, method, u.username]);
+}
+
+async function closeAlert(u, region) {
+  const list = await send(u, 'list_alerts', 'GET',
+    `/api/v1/alerts?region=${region}&state=open&limit=50`);
+  if (!ok(list) || !list.json || list.json.items.length === 0) return;
+  await sleep(300 + u.rng.int(1200));
+  const a = u.rng.pick(list.json.items);
+  const outcome = `已处置：${a.kind === 'fever' ? '复测体温正常' : '已联系本人'}（${u.username}）`;
+  const r = await send(u, 'close_alert', 'POST', `/api/v1/alerts/${a.id}/close`, { outcome });
+  if (ok(r)) ack('alert_close', [a.id, outcome, u.username]);
+}
+
+// Rows of a lead list: people on file (found by ID) and new people in known buildings.
+let leadSerial = 0;
+function leadRows(u, pool, n) {
+  const batch = `${runTag}-${u.index}-${leadSerial++}`;
+  const rows = [];
+  for (let i = 0; i < n; ++i) {
+    const origin = `${u.rng.pick(kOrigins)}（批次${batch}-${i + 1}）`;  // one lead key per row
+    const category = u.rng.pick(kLeadCategories);
+    const near = u.rng.pick(pool);
+    if (u.rng.chance(0.75)) {
+      rows.push({ 姓名: near[1], 身份证号: near[2], 手机号: '', 现住址: '', 来源地: origin,
+        人员类别: category });
+    } else {
+      rows.push({ 姓名: randomName(u.rng), 身份证号: residentId(u.rng, u.rng.pick(areaCodes)),
+        手机号: randomPhone(u.rng), 现住址: otherRoom(u.rng, near[4]), 来源地: origin,
+        人员类别: category });
+    }
+  }
+  return { batch, rows };
+}
+
+function ackImport(r) {
+  const j = r.json;
+  if (!j) return;
+  ack('import', [j.import_id, j.accepted, j.merged, j.rejected, j.already_imported ? 1 : 0]);
+  for (const row of j.rows) {
+    if (row.person_id || row.task_id) ack('import_row', [j.import_id, row.person_id, row.task_id]);
+  }
+}
+
+// A small 协查 list as a CSV file.
+async function importCsv(u, pool) {
+  const { batch, rows } = leadRows(u, pool, 5 + u.rng.int(26));
+  const header = ['姓名', '身份证号', '手机号', '现住址', '来源地', '人员类别', '报告时间'];
+  const now = new Date(Date.now() + 8 * 3600 * 1000 - 3600 * 1000);
+  const reported = `${now.getUTCFullYear()}-${pad2(now.getUTCMonth() + 1)}-` +
+    `${pad2(now.getUTCDate())} ${pad2(now.getUTCHours())}:${pad2(now.getUTCMinutes())}`;
+  const csv = [header.join(',')].concat(rows.map((row) =>
+    [row.姓名, row.身份证号, row.手机号, row.现住址, row.来源地, row.人员类别, reported]
+      .join(','))).join('\r\n') + '\r\n';
+  const r = await send(u, 'import_csv', 'POST',
+    `/api/v1/leads/import?source=assist_notice&file_name=${encodeURIComponent(`协查-${batch}.csv`)}`,
+    csv, 'text/csv; charset=utf-8');
+  if (ok(r)) ackImport(r);
+}
+
+// The same rows as a JSON push (another system) or a door-to-door entry (a grid worker).
+async function pushLeads(u, pool, source, n) {
+  const { batch, rows } = leadRows(u, pool, n);
+  const r = await send(u, source === 'door_to_door' ? 'door_to_door' : 'push_leads', 'POST',
+    '/api/v1/leads', { source, batch: `${source}-${batch}`, rows });
+  if (ok(r)) ackImport(r);
+}
+
+async function dashboard(u, region) {
+  const what = weighted(u.rng, [['measures_summary', 3], ['tasks_summary', 3],
+    ['list_measures', 2], ['list_tasks', 2], ['list_alerts', 1]]);
+  const q = region ? `region=${region}` : '';
+  if (what === 'measures_summary') await send(u, what, 'GET', `/api/v1/measures/summary?${q}`);
+  else if (what === 'tasks_summary') await send(u, what, 'GET', `/api/v1/tasks/summary?${q}`);
+  else if (what === 'list_measures') await send(u, what, 'GET', `/api/v1/measures?${q}&limit=50`);
+  else if (what === 'list_tasks') await send(u, what, 'GET', `/api/v1/tasks?${q}&limit=50`);
+  else await send(u, what, 'GET', `/api/v1/alerts?${q}&state=open&limit=50`);
+}
+
+async function timeline(u, pool) {
+  const p = u.rng.pick(pool);
+  await send(u, 'timeline', 'GET', `/api/v1/people/${p[0]}/timeline`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles: what each kind of user does, and how often.
+const kGridMix = [
+  ['list', 10], ['search', 14], ['read', 12], ['timeline', 3], ['edit', 10], ['followup', 16],
+  ['measure', 5], ['test', 4], ['task', 6], ['alert', 4], ['door', 3], ['create', 1],
+];
+const kEpiMix = [
+  ['import', 8], ['push', 5], ['search', 20], ['read', 10], ['timeline', 4], ['dash', 14],
+  ['measure', 8], ['list', 6],
+];
+const kCommanderMix = [['dash', 55], ['search', 15], ['list', 10], ['read', 10], ['import', 3]];
+const kAdminMix = [
+  ['create', 10], ['search', 20], ['read', 15], ['edit', 10], ['dash', 15], ['import', 5],
+  ['list', 10],
+];
+
+async function step(u) {
+  const a = weighted(u.rng, u.mix);
+  const pool = u.pool;
+  switch (a) {
+    case 'list': return listPeople(u, u.rng.pick(u.listRegions));
+    case 'search': return searchPeople(u, pool, u.region);
+    case 'read': return readPerson(u, pool);
+    case 'timeline': return timeline(u, pool);
+    case 'edit': return editPerson(u, u.hot);
+    case 'followup': return followup(u, u.region);
+    case 'measure': return createMeasure(u, pool);
+    case 'test': return testResult(u, u.region);
+    case 'task': return checkTask(u, u.region);
+    case 'alert': return closeAlert(u, u.region);
+    case 'door': return pushLeads(u, pool, 'door_to_door', 1 + u.rng.int(3));
+    case 'create': return createPerson(u, u.region, pool);
+    case 'import': return importCsv(u, pool);
+    case 'push': return pushLeads(u, pool, 'data_push', 1 + u.rng.int(20));
+    case 'dash': return dashboard(u, u.rng.pick(u.listRegions));
+    default: throw new Error(a);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The users: 70 % grid workers (several per grid, so that they meet on the same files), 10 %
+// epidemiologists of a district, 15 % commanders, 5 % administrators.
+function makeUsers() {
+  const users = [];
+  const n = cfg.users;
+  const counts = {
+    grid: Math.round(n * 0.7), epi: Math.round(n * 0.1), admin: Math.max(1, Math.round(n * 0.05)),
+  };
+  counts.commander = n - counts.grid - counts.epi - counts.admin;
+  let index = 0;
+  for (const role of ['grid', 'epi', 'commander', 'admin']) {
+    const accounts = cfg.accounts[role];
+    for (let i = 0; i < counts[role]; ++i) {
+      const acct = accounts[i % accounts.length];
+      const rng = rngOf(cfg.seed * 1000003 + index * 7919 + 1);
+      const u = { index, role, username: acct.username, region: acct.region, rng, token: null,
+        agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
+      if (role === 'grid') {
+        const g = city.grids[acct.region];
+        u.pool = g.people;
+        u.hot = g.people.slice(0, 25);  // the files a grid is busy with this week
+        u.listRegions = [acct.region];
+        u.mix = kGridMix;
+      } else {
+        // District and city users: the people and regions of their own jurisdiction.
+        u.pool = peopleIn(acct.region);
+        u.hot = grids.filter((g) => inRegion(g, acct.region))
+          .flatMap((g) => city.grids[g].people.slice(0, 5));
+        u.listRegions = regionsUnder(acct.region);
+        u.mix = role === 'epi' ? kEpiMix : role === 'admin' ? kAdminMix : kCommanderMix;
+      }
+      users.push(u);
+      index++;
+    }
+  }
+  return users;
+}
+
+async function runUser(u, deadline) {
+  // Users arrive over the first five seconds, as a shift starting.
+  await sleep(u.rng.int(5000));
+  while (Date.now() < deadline) {
+    if (!u.token) {
+      const r = await send(u, 'login', 'POST', '/api/v1/session',
+        { username: u.username, password: cfg.password });
+      if (ok(r) && r.json) u.token = r.json.token;
+      else {
+        await sleep(1000);
+        continue;
+      }
+    }
+    try {
+      await step(u);
+    } catch (e) {
+      note('generator_exception', 0, 0, Date.now(), Date.now(), String(e && e.message));
+    }
+    await sleep(u.rng.exp(cfg.think_ms));
+  }
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+async function main() {
+  const users = makeUsers();
+  const started = Date.now();
+  const deadline = started + cfg.duration_s * 1000;
+  // A one-line progress report every 10 s on stderr.
+  let last = 0;
+  const progress = setInterval(() => {
+    let total = 0;
+    for (const s of stats.values()) total += s.count;
+    const rate = (total - last) / 10;
+    last = total;
+    process.stderr.write(`[loadgen] t=${((Date.now() - started) / 1000).toFixed(0)}s ` +
+      `requests=${total} (${rate.toFixed(0)}/s) in flight=${inflight} non-2xx=${failures.length}\n`);
+  }, 10000);
+  await Promise.all(users.map((u) => runUser(u, deadline)));
+  clearInterval(progress);
+  const ended = Date.now();
+  for (const u of users) u.agent.destroy();
+  await Promise.all(Object.values(ackFiles).map((s) => new Promise((r) => s.end(r))));
+  const byKind = {};
+  for (const [kind, s] of [...stats.entries()].sort()) {
+    const lat = Float64Array.from(s.lat).sort();
+    byKind[kind] = {
+      count: s.count, statuses: s.statuses,
+      p50: percentile(lat, 0.5), p95: percentile(lat, 0.95), p99: percentile(lat, 0.99),
+      max: lat.length ? lat[lat.length - 1] : null,
+    };
+  }
+  const results = {
+    started, ended, users: users.length, think_ms: cfg.think_ms, by_kind: byKind, failures,
+    accounts: Object.fromEntries(Object.entries(cfg.accounts).map(([k, v]) => [k, v.length])),
+  };
+  fs.writeFileSync(path.join(cfg.out_dir, 'results.json'), JSON.stringify(results));
+  process.stderr.write(`[loadgen] done: ${users.length} users, ${(ended - started) / 1000} s\n`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

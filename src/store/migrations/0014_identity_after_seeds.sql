@@ -1,0 +1,2 @@
+-- Rows the migrations insert with explicit ids (profile version 1 in 0007) leave PostgreSQL's
+-- identity sequences behind; the dialect part moves them on. SQLite needs nothing.
