@@ -440,6 +440,12 @@ const kAdminMix = [
   ['list', 10],
 ];
 
+// Actions left out (config "skip", run.sh's SKIP_ACTIONS), to see what one kind costs the rest.
+const skip = new Set(cfg.skip || []);
+for (const mix of [kGridMix, kEpiMix, kCommanderMix, kAdminMix]) {
+  for (const entry of mix) if (skip.has(entry[0])) entry[1] = 0;
+}
+
 async function step(u) {
   const a = weighted(u.rng, u.mix);
   const pool = u.pool;

@@ -5,6 +5,7 @@
 #   env: POPULATION (200000)  USERS (200)  THINK_MS (300, mean think time between actions)
 #        SEED (1)  NODE_THREADS (cordon's default)  PG_PORT (55480)  LB_PORT (18480)
 #        NODE1_PORT (18481)  NODE2_PORT (18482)
+#        SKIP_ACTIONS (none; e.g. import,push,door: generator actions left out, for diagnosis)
 #        KEEP_WORK=1 keeps the temporary directory; REPORT_DIR=DIR copies the report, the
 #        generator's results and the logs there.
 #
@@ -250,6 +251,7 @@ commander_accounts=$(accounts_json lc_ "${districts[@]}" | sed "s/^\[/[{\"userna
 cat >"$work/config.json" <<EOF
 {"url": "http://127.0.0.1:$LB_PORT", "duration_s": $DURATION, "users": $USERS,
  "think_ms": $THINK_MS, "password": "$PASSWORD", "seed": $SEED,
+ "skip": [$(sed -E 's/([a-z_]+)/"\1"/g' <<<"${SKIP_ACTIONS:-}")],
  "city_file": "$work/city.json", "out_dir": "$work",
  "accounts": {"grid": $grid_accounts, "epi": $epi_accounts,
               "commander": $commander_accounts,

@@ -352,18 +352,20 @@ Result<CopyReport> CopyDatabase(Database& from, Database& to,
       }
       for (const Table& t : tables) {
         TableWriter writer(target, t);
-        CORDON_ASSIGN_OR_RETURN(Counted read, ReadTable(source, t, [&](std::vector<Value>& values) {
-                                  return writer.Add(values);
-                                }));
-        CORDON_RETURN_IF_ERROR(writer.Finish());
+        auto read =
+            ReadTable(source, t, [&](std::vector<Value>& values) { return writer.Add(values); });
+        Status written = read.has_value() ? writer.Finish() : read.error();
+        if (!written.ok()) {
+          return Status(written.code(), "table " + t.name + ": " + written.message());
+        }
         if (t.key.size() == 1 && t.columns[t.key[0]].kind == Kind::kInt) {
           CORDON_RETURN_IF_ERROR(
               ContinueIdentity(target, to.Dialect(), t.name, t.columns[t.key[0]].name));
         }
-        report.tables.push_back({t.name, read.rows, read.sha256});
-        report.rows += read.rows;
+        report.tables.push_back({t.name, read->rows, read->sha256});
+        report.rows += read->rows;
         if (progress) {
-          progress(t.name + ": " + std::to_string(read.rows) + " rows");
+          progress(t.name + ": " + std::to_string(read->rows) + " rows");
         }
       }
       // The check, inside the same transaction: it commits only if every table reads back alike.
@@ -374,9 +376,7 @@ Result<CopyReport> CopyDatabase(Database& from, Database& to,
           return Internal("the copy of table " + read.table + " does not match its source (" +
                           std::to_string(read.rows) + " rows read, " +
                           std::to_string(written.rows) + " written; sha256 " + read.sha256 +
-                          " read, " + written.sha256 +
-                          " written): nothing was copied. Text with NUL bytes does not survive "
-                          "PostgreSQL, for one.");
+                          " read, " + written.sha256 + " written): nothing was copied");
         }
       }
       return Status::Ok();

@@ -79,6 +79,14 @@ Status Migrate(Database& db) {
       continue;
     }
     Status status = db.Write([&](Session& s) {
+      // Another node starting beside this one may have applied it since `current` was read;
+      // writers are serialised, so this second look is the one that counts.
+      CORDON_ASSIGN_OR_RETURN(std::int64_t applied,
+                              s.QueryInt("SELECT COUNT(*) FROM schema_migrations WHERE number = ?",
+                                         {static_cast<std::int64_t>(number)}));
+      if (applied > 0) {
+        return Status::Ok();
+      }
       CORDON_RETURN_IF_ERROR(s.ExecScript(m.sql));
       return s
           .Exec("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",

@@ -128,6 +128,11 @@ class PgConnection final : public Session {
         CORDON_CHECK(ec == std::errc());
         values[i].assign(buf, end);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
+        // libpq passes text as C strings: a NUL byte would silently end the value there (and
+        // an audit row's hash would then no longer match it).
+        if (s->find('\0') != std::string::npos) {
+          return InvalidArgument("a text value holds a NUL byte, which PostgreSQL cannot store");
+        }
         values[i] = *s;
       } else {
         continue;  // NULL

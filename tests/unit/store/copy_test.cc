@@ -119,6 +119,26 @@ TEST_F(CopyTest, ATargetWithDataIsRefusedAndKeptAsItWas) {
   EXPECT_EQ(CountIn(*target, "SELECT COUNT(*) FROM people"), 3);
 }
 
+// The check has teeth: a target that changes a value on the way in (here a trigger) fails the
+// copy by its hash, and nothing is committed.
+TEST_F(CopyTest, ARowThatReadsBackDifferentlyFailsTheWholeCopy) {
+  auto target = OpenSqlite("target.db");
+  ASSERT_TRUE(Migrate(*target).ok());
+  ASSERT_TRUE(target
+                  ->Write([](Session& s) {
+                    return s.ExecScript(
+                        "CREATE TRIGGER households_altered AFTER INSERT ON households BEGIN "
+                        "UPDATE households SET address = address || '!' WHERE id = NEW.id; END");
+                  })
+                  .ok());
+  auto copied = CopyDatabase(*db_, *target, nullptr);
+  ASSERT_FALSE(copied.has_value());
+  EXPECT_NE(copied.error().message().find("table households does not match"), std::string::npos)
+      << copied.error().message();
+  EXPECT_EQ(CountIn(*target, "SELECT COUNT(*) FROM regions"), 0);
+  EXPECT_EQ(CountIn(*target, "SELECT COUNT(*) FROM people"), 0);
+}
+
 TEST_F(CopyTest, ASourceAtAnotherSchemaVersionIsRefused) {
   ASSERT_TRUE(Exec("INSERT INTO schema_migrations (number, name, applied_at) VALUES (9999, "
                    "'from a newer cordon', 0)")
@@ -186,8 +206,8 @@ TEST_F(CopyPostgresTest, SqliteToPostgresAndBackReadsAlikeAndNewIdsFollowTheCopi
   EXPECT_EQ(id, 6);
 }
 
-// A value PostgreSQL cannot hold (text with a NUL byte: libpq ends the string there) is caught
-// by the hash check, and nothing of the copy is committed.
+// A value PostgreSQL cannot hold (text with a NUL byte: libpq would end the string there) is
+// refused, naming the table, and nothing of the copy is committed.
 TEST_F(CopyPostgresTest, AValueThatDoesNotSurviveFailsTheWholeCopy) {
   ASSERT_TRUE(
       Exec("UPDATE households SET address = ? WHERE id = 5", {std::string("华师路\0001号", 13)})

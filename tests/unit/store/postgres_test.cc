@@ -199,5 +199,32 @@ TEST_F(PostgresTest, AReadSeesOneSnapshot) {
   EXPECT_EQ(Counter(*db_, "s"), 2);
 }
 
+// Two nodes started together both migrate the same fresh database: each migration runs once and
+// neither start fails.
+TEST_F(PostgresTest, TwoNodesMigratingTogetherApplyEachMigrationOnce) {
+  auto second = Open(url_, OpenOptions{.readers = 1});
+  ASSERT_TRUE(second.has_value()) << second.error().message();
+  Status first_status;
+  Status second_status;
+  std::thread a([&] { first_status = Migrate(*db_); });
+  std::thread b([&] { second_status = Migrate(**second); });
+  a.join();
+  b.join();
+  EXPECT_TRUE(first_status.ok()) << first_status.message();
+  EXPECT_TRUE(second_status.ok()) << second_status.message();
+  std::int64_t rows = 0;
+  std::int64_t distinct = 0;
+  ASSERT_TRUE(
+      db_->Read([&](Session& s) {
+           CORDON_ASSIGN_OR_RETURN(rows, s.QueryInt("SELECT COUNT(*) FROM schema_migrations", {}));
+           CORDON_ASSIGN_OR_RETURN(
+               distinct, s.QueryInt("SELECT COUNT(DISTINCT number) FROM schema_migrations", {}));
+           return Status::Ok();
+         })
+          .ok());
+  EXPECT_EQ(rows, LatestMigration());
+  EXPECT_EQ(distinct, rows);
+}
+
 }  // namespace
 }  // namespace cordon::store
