@@ -161,7 +161,8 @@ Result<ServiceCounts> CountServices(store::Session& s, const auth::PathRange& sc
 Result<std::string> GridOfBuilding(store::Session& s, const std::string& building) {
   std::string out;
   CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT region_code FROM households WHERE address >= ? AND address < ? LIMIT 1",
+      s.Query("SELECT region_code FROM households WHERE address >= ? AND address < ? "
+              "ORDER BY address, id LIMIT 1",
               {building, building + "\xF4\x8F\xBF\xBF"}, [&](const store::Row& row) {
                 out = row.Text(0);
                 return Status::Ok();

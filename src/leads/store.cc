@@ -132,7 +132,8 @@ Result<std::optional<std::string>> GridOfBuilding(store::Session& s, const std::
   std::optional<std::string> out;
   // A prefix as a range, so that the index on address serves it on every backend.
   CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT region_code FROM households WHERE address >= ? AND address < ? LIMIT 1",
+      s.Query("SELECT region_code FROM households WHERE address >= ? AND address < ? "
+              "ORDER BY address, id LIMIT 1",
               {building, building + "\xF4\x8F\xBF\xBF"}, [&](const store::Row& row) {
                 out = row.Text(0);
                 return Status::Ok();

@@ -1,0 +1,2 @@
+-- SQLite has no TRUNCATE; on PostgreSQL the dialect part makes it refuse on `audit` as UPDATE
+-- and DELETE already do (security.md C2).
