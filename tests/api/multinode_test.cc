@@ -112,5 +112,39 @@ TEST_F(MultiNodeTest, ConcurrentEditsOnBothNodesLoseNone) {
   EXPECT_EQ(end["version"], start + acknowledged);
 }
 
+// The same list imported on both nodes at the same moment (two officials, one notice): one import
+// is made, the other answers that it was imported already, and each person has one open task.
+TEST_F(MultiNodeTest, OneListImportedOnBothNodesAtOnceIsImportedOnce) {
+  std::string token = first_.Login("admin");
+  std::string csv = "身份证号,姓名,人员类别\n";
+  for (int i = 0; i < 20; ++i) {
+    csv += WithCheckDigit("11010519880101" + std::to_string(300 + i)) + ",双节" +
+           std::to_string(i) + ",密接\n";
+  }
+  json answers[2];
+  int statuses[2] = {0, 0};
+  auto import = [&](const CordonServer& node, int k) {
+    auto res = node.Client().Post("/api/v1/leads/import?source=assist_notice&file_name=a.csv",
+                                  Bearer(token), csv, "text/csv");
+    statuses[k] = res ? res->status : -1;
+    answers[k] = res ? json::parse(res->body, nullptr, false) : json();
+  };
+  std::thread a([&] { import(first_, 0); });
+  std::thread b([&] { import(*second_, 1); });
+  a.join();
+  b.join();
+  ASSERT_EQ(statuses[0], 200) << answers[0].dump();
+  ASSERT_EQ(statuses[1], 200) << answers[1].dump();
+  EXPECT_NE(answers[0]["already_imported"].get<bool>(), answers[1]["already_imported"].get<bool>())
+      << answers[0].dump() << "\n"
+      << answers[1].dump();
+  EXPECT_EQ(answers[0]["accepted"], 20) << answers[0].dump();
+  EXPECT_EQ(answers[1]["accepted"], 20) << answers[1].dump();
+  EXPECT_EQ(first_.Sql("SELECT COUNT(*) FROM lead_imports"), "1\n");
+  EXPECT_EQ(first_.Sql("SELECT COUNT(*) FROM tasks t JOIN people p ON p.id = t.person_id "
+                       "WHERE p.name LIKE '双节%' AND t.status = 'open'"),
+            "20\n");
+}
+
 }  // namespace
 }  // namespace cordon::testing
