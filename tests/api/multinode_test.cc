@@ -146,5 +146,41 @@ TEST_F(MultiNodeTest, OneListImportedOnBothNodesAtOnceIsImportedOnce) {
             "20\n");
 }
 
+// The seam for engines that keep state in memory (docs/architecture.md, "Several nodes"): every
+// write appends its audit row in its own transaction, and writers are serialised across nodes,
+// so audit ids commit in order. A node that remembers the last id it has seen finds every write
+// made since on any node, none skipped, by asking for the ids after it.
+TEST_F(MultiNodeTest, ANodeFollowsTheOthersWritesByTheAuditIdsAfterItsCursor) {
+  std::string token = first_.Login("admin");
+  int status = 0;
+  json newest =
+      Send(*second_, "GET", "/api/v1/audit?limit=1&before=9223372036854775807", token, {}, &status);
+  ASSERT_EQ(status, 200) << newest.dump();
+  const std::int64_t cursor = newest["items"][0]["id"];
+  json list = Send(first_, "GET", "/api/v1/people?limit=3", token, {}, &status);
+  std::vector<std::string> edited;
+  for (const auto& p : list["items"]) {
+    const std::string path = "/api/v1/people/" + std::to_string(p["id"].get<int>());
+    json now = Send(first_, "GET", path, token, {}, &status);
+    Send(first_, "PATCH", path, token, {{"address", "跟随路1号"}, {"version", now["version"]}},
+         &status);
+    ASSERT_EQ(status, 200);
+    edited.push_back(std::to_string(p["id"].get<int>()));
+  }
+  json after = Send(*second_, "GET", "/api/v1/audit?limit=500&after=" + std::to_string(cursor),
+                    token, {}, &status);
+  ASSERT_EQ(status, 200) << after.dump();
+  std::vector<std::string> seen;
+  std::int64_t previous = cursor;
+  for (const auto& e : after["items"]) {
+    EXPECT_GT(e["id"].get<std::int64_t>(), previous);
+    previous = e["id"];
+    if (e["action"] == "people.update") {
+      seen.push_back(e["object_id"]);
+    }
+  }
+  EXPECT_EQ(seen, edited);
+}
+
 }  // namespace
 }  // namespace cordon::testing
