@@ -3,7 +3,7 @@
 //
 //   node loadgen.mjs CONFIG.json
 //
-// CONFIG: {url, duration_s, users, think_ms, password, seed, city_file, out_dir,
+// CONFIG: {url, duration_s, users, think_ms, password, seed, skip, city_file, out_dir,
 //          accounts: {grid: [{username, region}], epi: [...], commander: [...], admin: [...]}}
 // city_file: a sample of the city made by run.sh (regions and people per grid).
 //
@@ -162,6 +162,7 @@ function send(user, kind, method, pathAndQuery, body, contentType) {
       const code = status >= 200 && status <= 299 ? '' :
         json && json.error ? json.error.code : status === 0 ? String(text || 'network') : '';
       note(kind, status, ms, wall0, Date.now(), code);
+      if (status === 401 && kind !== 'login') user.token = null;  // log in again
       resolve({ status, json, wall0, wall1: Date.now() });
     };
     const req = http.request({
@@ -185,7 +186,6 @@ const ok = (r) => r.status >= 200 && r.status <= 299;
 // The city sample: grids with people [id, name, id_number, phone, address, region].
 const grids = Object.keys(city.grids).filter((g) => city.grids[g].people.length > 0);
 const allPeople = grids.flatMap((g) => city.grids[g].people);
-const districtOfGrid = (g) => g.slice(0, 6);
 const peopleUnder = new Map();  // region code -> people sampled under it
 // Region codes nest by prefix below a district (grid 521802001001001 is in community
 // 521802001001, street 521802001 and district 521802); the city holds every district.

@@ -116,12 +116,19 @@ if (fs.existsSync(path.join(dir, 'top.txt'))) {
       if (who === 'other') others[command] = (others[command] || 0) + cpu;
     }
   }
+  let busy = 0;
+  for (const b of blocks) {
+    const m = b.match(/%Cpu\(s\):\s*([\d.]+) us,\s*([\d.]+) sy,\s*([\d.]+) ni,\s*([\d.]+) id,\s*([\d.]+) wa/);
+    if (m) busy += 100 - Number(m[4]) - Number(m[5]);
+  }
   if (blocks.length > 0) {
     const n = blocks.length;
+    out.push(`machine CPU busy (both cores, user+system): ${(busy / n).toFixed(0)} % on average`);
     const mean = (x) => (x / n).toFixed(0);
     const top = Object.entries(others).sort((a, b) => b[1] - a[1]).slice(0, 4)
       .map(([k, v]) => `${k} ${mean(v)}`).join(', ');
-    out.push(`CPU, % of one core (${n} samples of top, 5 s apart): ` +
+    out.push(`CPU by process, % of one core (${n} samples of top, 5 s apart; short-lived ` +
+      'processes escape it): ' +
       ['cordon', 'postgres', 'nginx', 'load generator', 'other']
         .map((k) => `${k} ${mean(sum[k] || 0)}`).join(', ') +
       (top ? ` (other: ${top})` : ''));

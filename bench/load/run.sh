@@ -170,8 +170,8 @@ sql "SELECT json_build_object(
   'grids', (SELECT json_object_agg(g.code, json_build_object('people',
       coalesce((SELECT json_agg(json_build_array(p.id, p.name, p.id_number, p.phone, p.address,
                                                  p.region_code) ORDER BY p.id)
-                FROM (SELECT * FROM people p WHERE p.region_code = g.code
-                      AND p.region_path IS NOT NULL AND p.merged_into IS NULL
+                FROM (SELECT * FROM people p WHERE p.region_path = g.path
+                      AND p.merged_into IS NULL
                       ORDER BY (p.id * 2654435761) % 1000003 LIMIT 300) p), '[]'::json)))
             FROM regions g WHERE g.level = 5))" >"$work/city.json"
 
