@@ -9,6 +9,7 @@
 #include <mutex>
 #include <regex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/check.h"
@@ -101,11 +102,22 @@ class PgConnection final : public Session {
     return Check(result.get(), sql);
   }
 
-  // After a lost connection (the server restarted), the next transaction reconnects.
+  // After a lost connection (the server restarted), the next transaction reconnects, with the
+  // session's settings again and none of the old connection's prepared statements.
   void ResetIfBroken() {
     if (PQstatus(conn_) != CONNECTION_OK) {
       PQreset(conn_);
+      prepared_.clear();
+      if (PQstatus(conn_) == CONNECTION_OK) {
+        Settings().IgnoreError();
+      }
     }
+  }
+
+  // Quiet NOTICEs (CREATE ... IF NOT EXISTS) and UTC unix seconds everywhere.
+  Status Settings() {
+    CORDON_RETURN_IF_ERROR(Command("SET client_min_messages = warning"));
+    return Command("SET TIME ZONE 'UTC'");
   }
 
  private:
@@ -139,10 +151,38 @@ class PgConnection final : public Session {
       }
       pointers[i] = values[i].c_str();
     }
-    ResultPtr result(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()),
-                                  types.data(), pointers.data(), nullptr, nullptr, 0));
+    CORDON_ASSIGN_OR_RETURN(std::string name, Prepare(text, types));
+    ResultPtr result(name.empty()
+                         ? PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()),
+                                        types.data(), pointers.data(), nullptr, nullptr, 0)
+                         : PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                                          pointers.data(), nullptr, nullptr, 0));
     CORDON_RETURN_IF_ERROR(Check(result.get(), sql));
     return result;
+  }
+
+  // The name of `text` prepared with these parameter types on this connection, preparing it
+  // the first time: PostgreSQL then parses and plans a statement once, not at every call (the
+  // SQLite backend keeps its statements too). Empty past kMostPrepared statements: run unprepared.
+  Result<std::string> Prepare(const std::string& text, const std::vector<Oid>& types) {
+    std::string key = text;
+    for (Oid t : types) {
+      key += '\0';
+      key += std::to_string(t);
+    }
+    if (auto it = prepared_.find(key); it != prepared_.end()) {
+      return it->second;
+    }
+    constexpr std::size_t kMostPrepared = 4000;
+    if (prepared_.size() >= kMostPrepared) {
+      return std::string();
+    }
+    std::string name = "cordon_" + std::to_string(prepared_.size() + 1);
+    ResultPtr result(
+        PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(types.size()), types.data()));
+    CORDON_RETURN_IF_ERROR(Check(result.get(), text));
+    prepared_.emplace(std::move(key), name);
+    return name;
   }
 
   Status Check(const PGresult* result, std::string_view sql) const {
@@ -175,6 +215,7 @@ class PgConnection final : public Session {
   }
 
   PGconn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL and types -> statement name
 };
 
 Result<std::unique_ptr<PgConnection>> Connect(const std::string& url) {
@@ -189,9 +230,7 @@ Result<std::unique_ptr<PgConnection>> Connect(const std::string& url) {
     return Unavailable(message);
   }
   auto c = std::make_unique<PgConnection>(conn);
-  // Quiet NOTICEs (CREATE ... IF NOT EXISTS) and UTC unix seconds everywhere.
-  CORDON_RETURN_IF_ERROR(c->Command("SET client_min_messages = warning"));
-  CORDON_RETURN_IF_ERROR(c->Command("SET TIME ZONE 'UTC'"));
+  CORDON_RETURN_IF_ERROR(c->Settings());
   return c;
 }
 
