@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "store/scope_cursor.h"
+
 namespace cordon::people {
 
 struct Person {
@@ -34,8 +36,10 @@ struct PersonInput {
 // How a search string is read: a whole ID number, a whole phone, an address fragment, or a name.
 enum class QueryKind { kAll, kIdNumber, kPhone, kAddress, kName };
 
+// Pages follow the jurisdiction index (region_path, id), so that a grid's list is read in index
+// order on every backend however the ids fall (store/scope_cursor.h).
 struct Page {
-  std::int64_t after = 0;  // keyset cursor: ids greater than this
+  store::ScopeCursor after;  // keyset cursor: rows after this one
   int limit = 50;
 };
 

@@ -20,18 +20,6 @@ json PersonJson(const Person& p, NameView name_view, const PeopleService& servic
   return people::PersonJson(p, service.Today(), service.offset(), name_view == NameView::kFull);
 }
 
-Result<std::int64_t> Cursor(const std::string& text, const char* field) {
-  if (text.empty()) {
-    return 0;
-  }
-  std::int64_t n = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || ptr != text.data() + text.size() || n < 0) {
-    return FieldInvalid(field, "游标无效 (invalid cursor)");
-  }
-  return n;
-}
-
 Result<int> Limit(const std::string& text) {
   if (text.empty()) {
     return 50;
@@ -50,8 +38,9 @@ http::Response PageResponse(const std::vector<Person>& items, int limit,
   for (const auto& p : items) {
     list.push_back(PersonJson(p, NameView::kMasked, service));
   }
-  json next = static_cast<int>(items.size()) == limit ? json(std::to_string(items.back().id))
-                                                      : json(nullptr);
+  json next = static_cast<int>(items.size()) == limit
+                  ? json(store::FormatScopeCursor({items.back().region_path, items.back().id}))
+                  : json(nullptr);
   http::Response r = http::JsonResponse(200, http::JsonText(json{{"items", list}, {"next", next}}));
   return http::Personal(r);
 }
@@ -80,16 +69,16 @@ Result<PersonInput> ReadInput(const std::string& body, bool creating) {
 
 void RegisterRoutes(http::Server& server, PeopleService& people) {
   using http::Access;
-  server.Route("GET", "/api/v1/people", Access::kAuthenticated,
-               [&people](http::Context& ctx) -> Result<http::Response> {
-                 Page page;
-                 CORDON_ASSIGN_OR_RETURN(page.after, Cursor(ctx.request.Param("after"), "after"));
-                 CORDON_ASSIGN_OR_RETURN(page.limit, Limit(ctx.request.Param("limit")));
-                 CORDON_ASSIGN_OR_RETURN(
-                     auto items,
-                     people.Search(*ctx.principal, "", ctx.request.Param("region"), page));
-                 return PageResponse(items, page.limit, people);
-               });
+  server.Route(
+      "GET", "/api/v1/people", Access::kAuthenticated,
+      [&people](http::Context& ctx) -> Result<http::Response> {
+        Page page;
+        CORDON_ASSIGN_OR_RETURN(page.after, store::ParseScopeCursor(ctx.request.Param("after")));
+        CORDON_ASSIGN_OR_RETURN(page.limit, Limit(ctx.request.Param("limit")));
+        CORDON_ASSIGN_OR_RETURN(
+            auto items, people.Search(*ctx.principal, "", ctx.request.Param("region"), page));
+        return PageResponse(items, page.limit, people);
+      });
   server.Route("POST", "/api/v1/people/search", Access::kAuthenticated,
                [&people](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
@@ -97,11 +86,11 @@ void RegisterRoutes(http::Server& server, PeopleService& people) {
                  auto q = in.String("q", false, 200);
                  auto region = in.String("region", false, 32);
                  auto limit = in.Int("limit", false, 1, 200);
-                 auto after = in.String("after", false, 24);
+                 auto after = in.String("after", false, 300);
                  CORDON_RETURN_IF_ERROR(in.Finish());
                  Page page;
                  page.limit = static_cast<int>(limit.value_or(50));
-                 CORDON_ASSIGN_OR_RETURN(page.after, Cursor(after.value_or(""), "after"));
+                 CORDON_ASSIGN_OR_RETURN(page.after, store::ParseScopeCursor(after.value_or("")));
                  CORDON_ASSIGN_OR_RETURN(auto items, people.Search(*ctx.principal, q.value_or(""),
                                                                    region.value_or(""), page));
                  return PageResponse(items, page.limit, people);

@@ -69,8 +69,9 @@ Result<bool> Exists(store::Session& s, std::int64_t id) {
 
 Result<std::vector<Person>> Search(store::Session& s, QueryKind kind, const std::string& value,
                                    const auth::PathRange& scope, const Page& page) {
-  std::string sql = std::string(kSelect) + "WHERE " + std::string(kScope) + " AND p.id > ?";
-  store::Params params{scope.lo, scope.hi, page.after};
+  std::string sql =
+      std::string(kSelect) + "WHERE " + std::string(kScope) + " AND (p.region_path, p.id) > (?, ?)";
+  store::Params params{scope.lo, scope.hi, page.after.region_path, page.after.id};
   switch (kind) {
     case QueryKind::kAll:
       break;
@@ -93,7 +94,7 @@ Result<std::vector<Person>> Search(store::Session& s, QueryKind kind, const std:
       params.emplace_back("%" + EscapeLike(value) + "%");
       break;
   }
-  sql += " ORDER BY p.id LIMIT ?";
+  sql += " ORDER BY p.region_path, p.id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(page.limit));
   std::vector<Person> out;
   CORDON_RETURN_IF_ERROR(s.Query(sql, params, [&](const store::Row& row) {

@@ -131,7 +131,7 @@ TEST_F(PeopleServiceTest, EachLevelSeesExactlyItsSubtree) {
   };
   for (const Case& c :
        {Case{&g1_, g1_ids_}, Case{&g2, g2_ids_}, Case{&community, all}, Case{&admin_, all}}) {
-    auto found = people_->Search(*c.who, "", "", {0, 50});
+    auto found = people_->Search(*c.who, "", "", {{}, 50});
     ASSERT_TRUE(found.has_value()) << found.error().message();
     EXPECT_EQ(Ids(*found), c.expected) << c.who->user.username;
     for (std::int64_t id : all) {
@@ -143,7 +143,7 @@ TEST_F(PeopleServiceTest, EachLevelSeesExactlyItsSubtree) {
 
 TEST_F(PeopleServiceTest, SearchPagesByKeysetWithoutOverlapOrGaps) {
   std::vector<std::int64_t> seen;
-  Page page{0, 2};
+  Page page{{}, 2};
   std::vector<std::size_t> sizes;
   for (int guard = 0; guard < 10; ++guard) {
     auto r = people_->Search(g1_, "", "", page);
@@ -155,48 +155,76 @@ TEST_F(PeopleServiceTest, SearchPagesByKeysetWithoutOverlapOrGaps) {
     for (const auto& p : *r) {
       seen.push_back(p.id);
     }
-    page.after = r->back().id;
+    page.after = {r->back().region_path, r->back().id};
   }
   EXPECT_EQ(sizes, (std::vector<std::size_t>{2, 2, 1, 0}));
-  EXPECT_EQ(seen, g1_ids_);  // every G1 person once, in id order
+  EXPECT_EQ(seen, g1_ids_);  // every G1 person once, in id order (one grid: one region_path)
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit WHERE action = 'people.list'"), 4);
 }
 
+// Above a grid, pages follow (region_path, id): one grid after the other, even when a file made
+// later in the first grid has a larger id than the second grid's.
+TEST_F(PeopleServiceTest, PagesAboveAGridGoGridByGridWithoutOverlapOrGaps) {
+  PersonInput late;
+  late.id_number = ResidentId(8);
+  late.name = "张8";
+  late.region = testdb::kG1;
+  auto made = people_->Create(admin_, late);
+  ASSERT_TRUE(made.has_value()) << made.error().message();
+  std::vector<std::int64_t> expected = g1_ids_;
+  expected.push_back(made->id);
+  expected.insert(expected.end(), g2_ids_.begin(), g2_ids_.end());
+  std::vector<std::int64_t> seen;
+  Page page{{}, 3};
+  for (int guard = 0; guard < 10; ++guard) {
+    auto r = people_->Search(admin_, "", testdb::kCommunity, page);
+    ASSERT_TRUE(r.has_value()) << r.error().message();
+    if (r->empty()) {
+      break;
+    }
+    for (const auto& p : *r) {
+      seen.push_back(p.id);
+    }
+    page.after = {r->back().region_path, r->back().id};
+  }
+  EXPECT_EQ(seen, expected);
+}
+
 TEST_F(PeopleServiceTest, SearchKindsStayInsideTheJurisdiction) {
-  auto by_id = people_->Search(g1_, ResidentId(1), "", {0, 50});
+  auto by_id = people_->Search(g1_, ResidentId(1), "", {{}, 50});
   ASSERT_TRUE(by_id.has_value());
   EXPECT_EQ(Ids(*by_id), std::vector<std::int64_t>{g1_ids_[0]});
-  auto by_phone = people_->Search(g1_, Phone(2), "", {0, 50});
+  auto by_phone = people_->Search(g1_, Phone(2), "", {{}, 50});
   ASSERT_TRUE(by_phone.has_value());
   EXPECT_EQ(Ids(*by_phone), std::vector<std::int64_t>{g1_ids_[1]});
-  auto by_name = people_->Search(g1_, "张3", "", {0, 50});
+  auto by_name = people_->Search(g1_, "张3", "", {{}, 50});
   ASSERT_TRUE(by_name.has_value());
   EXPECT_EQ(Ids(*by_name), std::vector<std::int64_t>{g1_ids_[2]});
-  auto by_address = people_->Search(g1_, "体育西路 4 号", "", {0, 50});
+  auto by_address = people_->Search(g1_, "体育西路 4 号", "", {{}, 50});
   ASSERT_TRUE(by_address.has_value());
   EXPECT_EQ(Ids(*by_address), std::vector<std::int64_t>{g1_ids_[3]});
 
   // A G2 person's exact ID number, phone or name finds nothing for the G1 worker.
   for (const std::string& q : {ResidentId(6), Phone(7), std::string("李6")}) {
-    auto r = people_->Search(g1_, q, "", {0, 50});
+    auto r = people_->Search(g1_, q, "", {{}, 50});
     ASSERT_TRUE(r.has_value()) << q;
     EXPECT_TRUE(r->empty()) << q;
   }
 }
 
 TEST_F(PeopleServiceTest, SearchInARegionOutsideTheJurisdictionIsNotFound) {
-  auto other = people_->Search(g1_, "", testdb::kG2, {0, 50});
+  auto other = people_->Search(g1_, "", testdb::kG2, {{}, 50});
   ASSERT_FALSE(other.has_value());
   EXPECT_EQ(other.error().code(), StatusCode::kNotFound);
-  auto unknown = people_->Search(g1_, "", "999999", {0, 50});
+  auto unknown = people_->Search(g1_, "", "999999", {{}, 50});
   ASSERT_FALSE(unknown.has_value());
   EXPECT_EQ(unknown.error().message(), other.error().message());
   EXPECT_EQ(AuditRows("authz_denied", testdb::kG2), 1);
 
-  auto own = people_->Search(g1_, "", testdb::kG1, {0, 50});
+  auto own = people_->Search(g1_, "", testdb::kG1, {{}, 50});
   ASSERT_TRUE(own.has_value());
   EXPECT_EQ(Ids(*own), g1_ids_);
-  auto narrowed = people_->Search(admin_, "", testdb::kG2, {0, 50});
+  auto narrowed = people_->Search(admin_, "", testdb::kG2, {{}, 50});
   ASSERT_TRUE(narrowed.has_value());
   EXPECT_EQ(Ids(*narrowed), g2_ids_);
 }
@@ -237,7 +265,7 @@ TEST_F(PeopleServiceTest, RolesWithoutPeopleAccessAreDenied) {
   for (auth::Role role : {auth::Role::kAuditor, auth::Role::kLogistics, auth::Role::kInspector}) {
     auto who = MakePrincipal("x", role, testdb::kCity, testdb::kCityPath);
     EXPECT_EQ(people_->Get(who, g1_ids_[0]).error().code(), StatusCode::kPermissionDenied);
-    EXPECT_EQ(people_->Search(who, "", "", {0, 50}).error().code(), StatusCode::kPermissionDenied);
+    EXPECT_EQ(people_->Search(who, "", "", {{}, 50}).error().code(), StatusCode::kPermissionDenied);
     EXPECT_EQ(people_->Reveal(who, g1_ids_[0], {"phone"}, "流调核实电话").error().code(),
               StatusCode::kPermissionDenied);
     PersonInput in;
@@ -335,7 +363,7 @@ TEST_F(PeopleServiceTest, AuditFailureFailsTheRequest) {
                    "BEGIN SELECT RAISE(ABORT, 'injected audit failure'); END")
                   .ok());
   EXPECT_FALSE(people_->Get(g1_, g1_ids_[0]).has_value());
-  EXPECT_FALSE(people_->Search(g1_, "", "", {0, 50}).has_value());
+  EXPECT_FALSE(people_->Search(g1_, "", "", {{}, 50}).has_value());
   EXPECT_FALSE(people_->Reveal(g1_, g1_ids_[0], {"phone"}, "流调核实电话").has_value());
   PersonInput change;
   change.phone = "13900139000";
@@ -357,7 +385,7 @@ TEST_F(PeopleServiceTest, AuditFailureFailsTheRequest) {
 // audit.object_id (security.md C4), and GET /api/v1/audit then fails: src/auth/routes.cc dumps the
 // JSON with the strict UTF-8 handler, which throws, so one request poisons the auditor's view.
 TEST_F(PeopleServiceTest, DeniedRegionIsAuditedAsCleanText) {
-  auto r = people_->Search(g1_, "", "440106\n[FAKE] ok\xff", {0, 50});
+  auto r = people_->Search(g1_, "", "440106\n[FAKE] ok\xff", {{}, 50});
   ASSERT_FALSE(r.has_value());
   std::string object_id;
   ASSERT_TRUE(db_->Read([&](store::Session& s) {
@@ -376,10 +404,10 @@ TEST_F(PeopleServiceTest, DeniedRegionIsAuditedAsCleanText) {
 
 TEST_F(PeopleServiceTest, UserWithoutJurisdictionSeesNothing) {
   auto nowhere = MakePrincipal("floater", auth::Role::kEpidemiologist, "", "");
-  auto list = people_->Search(nowhere, "", "", {0, 50});
+  auto list = people_->Search(nowhere, "", "", {{}, 50});
   ASSERT_TRUE(list.has_value());
   EXPECT_TRUE(list->empty());
-  auto by_id = people_->Search(nowhere, ResidentId(1), "", {0, 50});
+  auto by_id = people_->Search(nowhere, ResidentId(1), "", {{}, 50});
   ASSERT_TRUE(by_id.has_value());
   EXPECT_TRUE(by_id->empty());
   for (std::int64_t id : g1_ids_) {
@@ -387,15 +415,15 @@ TEST_F(PeopleServiceTest, UserWithoutJurisdictionSeesNothing) {
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code(), StatusCode::kNotFound);
   }
-  EXPECT_EQ(people_->Search(nowhere, "", testdb::kG1, {0, 50}).error().code(),
+  EXPECT_EQ(people_->Search(nowhere, "", testdb::kG1, {{}, 50}).error().code(),
             StatusCode::kNotFound);
 }
 
 TEST_F(PeopleServiceTest, AuditRowsHoldIdentifiersOnly) {
   ASSERT_TRUE(people_->Get(g1_, g1_ids_[0]).has_value());
-  ASSERT_TRUE(people_->Search(g1_, ResidentId(2), "", {0, 50}).has_value());
-  ASSERT_TRUE(people_->Search(g1_, Phone(3), "", {0, 50}).has_value());
-  ASSERT_TRUE(people_->Search(g1_, "张4", "", {0, 50}).has_value());
+  ASSERT_TRUE(people_->Search(g1_, ResidentId(2), "", {{}, 50}).has_value());
+  ASSERT_TRUE(people_->Search(g1_, Phone(3), "", {{}, 50}).has_value());
+  ASSERT_TRUE(people_->Search(g1_, "张4", "", {{}, 50}).has_value());
   ASSERT_TRUE(people_->Reveal(g1_, g1_ids_[0], {"phone", "name"}, "流调核实电话").has_value());
   const std::string all_columns =
       "actor || role || scope || action || object_type || object_id || outcome || reason || "
