@@ -215,7 +215,8 @@ Result<std::vector<Alert>> ListAlerts(store::Session& s, const auth::PathRange& 
   std::string sql = "SELECT " + std::string(kAlertColumns) + std::string(kAlertFrom) +
                     " WHERE a.region_path >= ? AND a.region_path < ? AND "
                     "(a.region_path, a.id) > (?, ?)";
-  store::Params params{scope.lo, scope.hi, q.after.region_path, q.after.id};
+  const store::ScopeCursor from = store::StartWithin(q.after, scope.lo);
+  store::Params params{scope.lo, scope.hi, from.region_path, from.id};
   if (q.state != "all") {
     sql += " AND a.state = ?";
     params.emplace_back(q.state);

@@ -215,7 +215,8 @@ Result<std::vector<Task>> ListTasks(store::Session& s, const auth::PathRange& sc
                     " FROM tasks t JOIN people p ON p.id = t.person_id JOIN regions r ON r.code "
                     "= t.region_code WHERE t.region_path >= ? AND t.region_path < ? AND "
                     "(t.region_path, t.id) > (?, ?)";
-  store::Params params{scope.lo, scope.hi, q.after.region_path, q.after.id};
+  const store::ScopeCursor from = store::StartWithin(q.after, scope.lo);
+  store::Params params{scope.lo, scope.hi, from.region_path, from.id};
   if (q.status != "all") {
     sql += " AND t.status = ?";
     params.emplace_back(q.status);

@@ -233,7 +233,8 @@ Result<std::vector<Measure>> ListMeasures(store::Session& s, const auth::PathRan
   std::string sql = "SELECT " + std::string(kColumns) + std::string(kFrom) +
                     " WHERE m.region_path >= ? AND m.region_path < ? AND "
                     "(m.region_path, m.id) > (?, ?)";
-  store::Params params{scope.lo, scope.hi, q.after.region_path, q.after.id};
+  const store::ScopeCursor from = store::StartWithin(q.after, scope.lo);
+  store::Params params{scope.lo, scope.hi, from.region_path, from.id};
   if (q.state == "current") {
     sql += " AND m.state IN ('planned', 'active', 'extended')";
   } else if (q.state == "released") {

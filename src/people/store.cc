@@ -71,7 +71,8 @@ Result<std::vector<Person>> Search(store::Session& s, QueryKind kind, const std:
                                    const auth::PathRange& scope, const Page& page) {
   std::string sql =
       std::string(kSelect) + "WHERE " + std::string(kScope) + " AND (p.region_path, p.id) > (?, ?)";
-  store::Params params{scope.lo, scope.hi, page.after.region_path, page.after.id};
+  const store::ScopeCursor from = store::StartWithin(page.after, scope.lo);
+  store::Params params{scope.lo, scope.hi, from.region_path, from.id};
   switch (kind) {
     case QueryKind::kAll:
       break;

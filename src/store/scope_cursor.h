@@ -23,4 +23,11 @@ struct ScopeCursor {
 Result<ScopeCursor> ParseScopeCursor(std::string_view text);
 std::string FormatScopeCursor(const ScopeCursor& cursor);
 
+// The cursor to bind in SQL for a jurisdiction starting at `scope_lo`: never before it. PostgreSQL
+// starts the index scan at the row-value bound alone, so a first page's ("", 0) would read every
+// entry of the index before the jurisdiction (a grid at the end: 2,000 pages for 50 rows).
+inline ScopeCursor StartWithin(const ScopeCursor& after, const std::string& scope_lo) {
+  return after.region_path < scope_lo ? ScopeCursor{scope_lo, 0} : after;
+}
+
 }  // namespace cordon::store

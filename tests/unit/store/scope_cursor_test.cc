@@ -28,5 +28,19 @@ TEST(ScopeCursorTest, AnythingElseIsRefusedOnTheAfterField) {
   }
 }
 
+// The cursor bound in SQL never lies before the jurisdiction, so an index scan starts inside it.
+TEST(ScopeCursorTest, TheBoundStartsWithinTheJurisdiction) {
+  const std::string grid = "/650500/650502/650502001/650502001001/";
+  ScopeCursor first = StartWithin({}, grid);
+  EXPECT_EQ(first.region_path, grid);
+  EXPECT_EQ(first.id, 0);
+  ScopeCursor later = StartWithin({grid, 42}, grid);
+  EXPECT_EQ(later.region_path, grid);
+  EXPECT_EQ(later.id, 42);
+  ScopeCursor beyond = StartWithin({"/650500/650503/", 7}, "/650500/650502/");
+  EXPECT_EQ(beyond.region_path, "/650500/650503/");
+  EXPECT_EQ(beyond.id, 7);
+}
+
 }  // namespace
 }  // namespace cordon::store
