@@ -103,8 +103,8 @@ TEST_F(PeopleApiTest, ListsAndSearchesCarryNoWholeIdentifiers) {
   ASSERT_TRUE(list);
   // Region codes are long digit strings too, in each file and in the cursor (the last file's
   // region path): they are not personal, so they are taken out first.
-  std::string body = std::regex_replace(
-      list->body, std::regex(R"("region":"\d+"|"next":"[0-9/]+,\d+")"), "");
+  std::string body =
+      std::regex_replace(list->body, std::regex(R"("region":"\d+"|"next":"[0-9/]+,\d+")"), "");
   EXPECT_FALSE(std::regex_search(body, id_number));
   EXPECT_FALSE(std::regex_search(body, phone));
   json page = json::parse(list->body);
