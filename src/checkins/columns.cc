@@ -1,0 +1,178 @@
+#include "checkins/columns.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <tuple>
+
+namespace cordon::checkins {
+namespace {
+
+constexpr int kDigitBits = 11;
+constexpr std::size_t kBuckets = std::size_t{1} << kDigitBits;
+
+struct KeyedRow {
+  std::uint64_t key;
+  std::uint32_t row;
+};
+
+std::uint64_t KeyOf(std::uint64_t k) { return k; }
+std::uint64_t KeyOf(const KeyedRow& k) { return k.key; }
+
+// Least-significant-digit radix sort on the low `bits` bits of the key; stable. Digits whose
+// value is the same for every element are skipped, so narrow keys cost few passes.
+template <typename T>
+void RadixSort(std::vector<T>& items, int bits) {
+  std::vector<T> scratch(items.size());
+  for (int shift = 0; shift < bits; shift += kDigitBits) {
+    std::array<std::size_t, kBuckets> counts{};
+    for (const T& item : items) {
+      ++counts[(KeyOf(item) >> shift) & (kBuckets - 1)];
+    }
+    if (std::ranges::find(counts, items.size()) != counts.end()) {
+      continue;
+    }
+    std::size_t sum = 0;
+    for (auto& c : counts) {
+      std::size_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (const T& item : items) {
+      scratch[counts[(KeyOf(item) >> shift) & (kBuckets - 1)]++] = item;
+    }
+    items.swap(scratch);
+  }
+}
+
+int BitsFor(std::uint32_t span) { return span == 0 ? 0 : std::bit_width(span); }
+
+}  // namespace
+
+std::pair<std::size_t, std::size_t> Columns::VenueRange(std::uint32_t v, std::uint32_t lo,
+                                                        std::uint32_t hi) const {
+  auto before = [&](std::size_t i, std::uint32_t t) {
+    return venue[i] < v || (venue[i] == v && time[i] < t);
+  };
+  auto first_not = [&](auto&& pred) {
+    std::size_t lo_i = 0;
+    std::size_t n = rows;
+    while (n > 0) {
+      std::size_t half = n / 2;
+      if (pred(lo_i + half)) {
+        lo_i += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
+    }
+    return lo_i;
+  };
+  std::size_t first = first_not([&](std::size_t i) { return before(i, lo); });
+  if (hi == UINT32_MAX) {
+    std::size_t last = first_not([&](std::size_t i) { return venue[i] <= v; });
+    return {first, std::max(first, last)};
+  }
+  std::size_t last = first_not([&](std::size_t i) { return before(i, hi + 1); });
+  return {first, std::max(first, last)};
+}
+
+std::pair<std::size_t, std::size_t> Columns::PersonRange(std::uint32_t p) const {
+  const std::uint32_t* begin = by_person;
+  const std::uint32_t* end = by_person + rows;
+  const std::uint32_t* first = std::lower_bound(
+      begin, end, p, [&](std::uint32_t row, std::uint32_t value) { return person[row] < value; });
+  const std::uint32_t* last = std::upper_bound(
+      first, end, p, [&](std::uint32_t value, std::uint32_t row) { return value < person[row]; });
+  return {static_cast<std::size_t>(first - begin), static_cast<std::size_t>(last - begin)};
+}
+
+OwnedColumns OwnedColumns::Build(std::span<const Checkin> rows) {
+  OwnedColumns out;
+  const std::size_t n = rows.size();
+  if (n == 0) {
+    return out;
+  }
+  std::uint32_t vmin = UINT32_MAX;
+  std::uint32_t vmax = 0;
+  std::uint32_t tmin = UINT32_MAX;
+  std::uint32_t tmax = 0;
+  std::uint32_t pmin = UINT32_MAX;
+  std::uint32_t pmax = 0;
+  for (const Checkin& c : rows) {
+    vmin = std::min(vmin, c.venue);
+    vmax = std::max(vmax, c.venue);
+    tmin = std::min(tmin, c.time);
+    tmax = std::max(tmax, c.time);
+    pmin = std::min(pmin, c.person);
+    pmax = std::max(pmax, c.person);
+  }
+  const int vbits = BitsFor(vmax - vmin);
+  const int tbits = BitsFor(tmax - tmin);
+  const int pbits = BitsFor(pmax - pmin);
+  out.venue_.resize(n);
+  out.time_.resize(n);
+  out.person_.resize(n);
+  out.by_person_.resize(n);
+
+  // Rows in (venue, time, person) order: the whole row is the key when it fits in 64 bits
+  // (a million venues, a day of seconds and 30 million people do), so equal inputs in any
+  // arrival order give byte-identical segments on every node.
+  if (vbits + tbits + pbits <= 64) {
+    std::vector<std::uint64_t> keys(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Checkin& c = rows[i];
+      keys[i] = (static_cast<std::uint64_t>(c.venue - vmin) << (tbits + pbits)) |
+                (static_cast<std::uint64_t>(c.time - tmin) << pbits) | (c.person - pmin);
+    }
+    RadixSort(keys, vbits + tbits + pbits);
+    const std::uint64_t pmask = pbits == 0 ? 0 : (std::uint64_t{1} << pbits) - 1;
+    const std::uint64_t tmask = tbits == 0 ? 0 : (std::uint64_t{1} << tbits) - 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t k = keys[i];
+      out.person_[i] = static_cast<std::uint32_t>(k & pmask) + pmin;
+      out.time_[i] = static_cast<std::uint32_t>((k >> pbits) & tmask) + tmin;
+      out.venue_[i] = static_cast<std::uint32_t>(k >> (tbits + pbits)) + vmin;
+    }
+  } else {
+    std::vector<Checkin> sorted(rows.begin(), rows.end());
+    std::ranges::sort(sorted, [](const Checkin& a, const Checkin& b) {
+      return std::tie(a.venue, a.time, a.person) < std::tie(b.venue, b.time, b.person);
+    });
+    for (std::size_t i = 0; i < n; ++i) {
+      out.venue_[i] = sorted[i].venue;
+      out.time_[i] = sorted[i].time;
+      out.person_[i] = sorted[i].person;
+    }
+  }
+
+  // The person index: row numbers in (person, time) order; ties keep venue order (stable).
+  std::vector<KeyedRow> keyed(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    keyed[i] = {
+        (static_cast<std::uint64_t>(out.person_[i] - pmin) << tbits) | (out.time_[i] - tmin),
+        static_cast<std::uint32_t>(i)};
+  }
+  RadixSort(keyed, pbits + tbits);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.by_person_[i] = keyed[i].row;
+  }
+  return out;
+}
+
+OwnedColumns OwnedColumns::Merge(std::span<const Columns> parts) {
+  std::size_t total = 0;
+  for (const Columns& p : parts) {
+    total += p.rows;
+  }
+  std::vector<Checkin> rows;
+  rows.reserve(total);
+  for (const Columns& p : parts) {
+    for (std::size_t i = 0; i < p.rows; ++i) {
+      rows.push_back(p.Row(i));
+    }
+  }
+  return Build(rows);
+}
+
+}  // namespace cordon::checkins
