@@ -1,0 +1,91 @@
+// Who was with this person, where and when (domain.md section 7; api-contract.md "Contact
+// rule"). Pure functions over a snapshot of the check-in engine: people and venues are the
+// numbers of their database rows; names, codes and masking belong to the service.
+//
+// Close contact (degree 1) of index X over [from, to]: X at venue V at t1 (from <= t1 <= to),
+// C != X at V at t2 with |t2 - t1| <= W(V). Secondary (degree 2): the same rule applied to each
+// degree-1 contact C over [first(C), to], first(C) being C's earliest contact time, excluding X
+// and the degree-1 contacts. At companion-only venues (transit hubs) co-presence makes a
+// spatiotemporal companion (时空伴随者) instead, a list of its own.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "checkins/checkin_store.h"
+
+namespace cordon::trace {
+
+struct VenueRule {
+  std::uint32_t window_seconds = 1800;
+  bool companion_only = false;
+};
+
+// Rules by venue number; venues without one use the default (unknown types count, ±30 min).
+class VenueRules {
+ public:
+  explicit VenueRules(VenueRule fallback = {}) : fallback_(fallback) {}
+  void Set(std::uint32_t venue, VenueRule rule);
+  const VenueRule& Of(std::uint32_t venue) const {
+    return venue < rules_.size() && rules_[venue].set ? rules_[venue].rule : fallback_;
+  }
+
+ private:
+  struct Slot {
+    VenueRule rule;
+    bool set = false;
+  };
+  VenueRule fallback_;
+  std::vector<Slot> rules_;
+};
+
+enum class ContactKind { kCoPresence, kHousehold, kExposure };
+
+struct Evidence {
+  std::uint32_t venue = 0;  // 0 for household members and hand-entered exposures
+  std::uint32_t index_time = 0;
+  std::uint32_t contact_time = 0;
+  std::uint32_t via = 0;  // who they met: the index person, or for degree 2 a close contact
+};
+
+struct Contact {
+  std::uint32_t person = 0;
+  int degree = 1;  // 0: spatiotemporal companion
+  ContactKind kind = ContactKind::kCoPresence;
+  std::uint32_t index_person = 0;  // the case this contact is traced from
+  std::uint32_t first = 0;         // earliest contact_time in the evidence
+  std::vector<Evidence> evidence;  // by contact time
+};
+
+// Someone named by the investigation or living with the case: degree 1 with its own evidence.
+struct NamedContact {
+  std::uint32_t person = 0;
+  ContactKind kind = ContactKind::kHousehold;
+  std::uint32_t time = 0;  // when they were exposed; for a household, the look-back start
+};
+
+struct ContactQuery {
+  std::uint32_t person = 0;
+  std::uint32_t from = 0;
+  std::uint32_t to = 0;
+  int depth = 1;  // 1: close contacts; 2: and secondary contacts
+  std::vector<NamedContact> named;
+};
+
+struct ContactResult {
+  std::vector<Contact> close;       // degree 1, by person
+  std::vector<Contact> secondary;   // degree 2, by person
+  std::vector<Contact> companions;  // degree 0, by person; nobody already in `close`
+};
+
+ContactResult FindContacts(const checkins::Snapshot& snapshot, const VenueRules& rules,
+                           const ContactQuery& query);
+
+// An outbreak cluster at once: the union over the cases, each person once with the closest link
+// (lowest degree, then the shortest gap between the two check-ins); the cases themselves are
+// not their own contacts.
+ContactResult FindContactsOfCluster(const checkins::Snapshot& snapshot, const VenueRules& rules,
+                                    std::span<const ContactQuery> queries);
+
+}  // namespace cordon::trace
