@@ -18,10 +18,12 @@
 #include "auth/audit_log.h"
 #include "auth/password.h"
 #include "auth/rules.h"
+#include "demo/checkins.h"
 #include "demo/store.h"
 #include "leads/rules.h"
 #include "sim/city.h"
 #include "store/copy.h"
+#include "trace/routes.h"
 
 namespace {
 
@@ -177,6 +179,17 @@ int Demo(const Config& config, std::int64_t population, std::uint64_t seed, bool
     if (!users.ok()) {
       return Fail(users);
     }
+    cordon::demo::CheckinPlanOptions plan;
+    plan.seed = seed;
+    plan.now = now;
+    plan.utc_offset_seconds = app.trace().engine().calendar().offset_seconds();
+    plan.days = app.config().retention_days;
+    Status checkins = cordon::demo::LoadCheckins(
+        app.db(), app.trace().engine(), plan,
+        [](const std::string& line) { std::cout << "  " << line << std::endl; });
+    if (!checkins.ok()) {
+      return Fail(checkins);
+    }
     {
       std::ofstream out(password_file, std::ios::trunc);
       out << password << "\n";
@@ -249,6 +262,97 @@ int ImportLeads(App& app, const std::string& file, const std::string& source) {
   }
   std::cout << "accepted=" << report->accepted << " merged=" << report->merged
             << " rejected=" << report->rejected << std::endl;
+  return 0;
+}
+
+// The operator on the server: an administrator over the whole region tree.
+cordon::Result<cordon::auth::Principal> CliOperator(App& app) {
+  cordon::auth::Principal op;
+  op.user.username = "cli";
+  op.user.role = cordon::auth::Role::kAdmin;
+  cordon::Status found = app.db().Read([&](cordon::store::Session& s) {
+    return s.Query("SELECT code, path FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1",
+                   {}, [&](const cordon::store::Row& row) {
+                     op.user.region_code = row.Text(0);
+                     op.region_path = row.Text(1);
+                     return cordon::Status::Ok();
+                   });
+  });
+  if (!found.ok()) {
+    return found;
+  }
+  if (op.user.region_code.empty()) {
+    return cordon::FailedPrecondition(
+        "no region tree in this database: generate a city (cordon demo) or load regions first");
+  }
+  return op;
+}
+
+// `cordon import checkins`: a line-numbered report of what was refused, then the counts.
+int ImportCheckins(App& app, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Fail(cordon::InvalidArgument("cannot read " + file));
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto op = CliOperator(app);
+  if (!op.has_value()) {
+    return Fail(op.error());
+  }
+  auto report = app.trace().IngestCsv(*op, bytes);
+  if (!report.has_value()) {
+    return Fail(report.error());
+  }
+  for (const auto& r : report->rejected) {
+    std::cout << "line " << r.line << ": rejected: " << r.reason << "\n";
+  }
+  std::cout << "accepted=" << report->accepted << " duplicates=" << report->duplicates
+            << " rejected=" << report->rejected.size() << " new_venues=" << report->new_venues
+            << " new_people=" << report->new_people << std::endl;
+  return 0;
+}
+
+// `cordon trace contacts`: one row per evidence item, ID numbers in full (api-contract.md).
+int TraceContacts(App& app, const std::string& id_number, const std::string& from_text,
+                  const std::string& to_text, int depth, const std::string& format) {
+  const auto offset = cordon::base::ParseUtcOffset(app.config().utc_offset);
+  auto seconds = [&](const std::string& text, const char* field) -> cordon::Result<std::int64_t> {
+    auto t = cordon::base::ParseTime(text, *offset);
+    if (!t.has_value()) {
+      return cordon::FieldInvalid(field, t.error().message());
+    }
+    return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
+  };
+  auto from = seconds(from_text, "--from");
+  if (!from.has_value()) {
+    return Fail(from.error());
+  }
+  auto to = seconds(to_text, "--to");
+  if (!to.has_value()) {
+    return Fail(to.error());
+  }
+  auto op = CliOperator(app);
+  if (!op.has_value()) {
+    return Fail(op.error());
+  }
+  auto answer = app.trace().Contacts(*op, id_number, *from, *to, depth);
+  if (!answer.has_value()) {
+    return Fail(answer.error());
+  }
+  if (format == "json") {
+    std::cout << cordon::trace::AnswerJson(*answer, *offset).dump(2) << std::endl;
+    return 0;
+  }
+  std::cout << "degree,id_number,venue_code,index_time,contact_time\n";
+  for (const auto* list : {&answer->close, &answer->secondary, &answer->companions}) {
+    for (const auto& c : *list) {
+      for (const auto& e : c.evidence) {
+        std::cout << c.degree << "," << c.person.id_number << "," << e.venue_code << ","
+                  << e.index_time << "," << e.contact_time << "\n";
+      }
+    }
+  }
+  std::cout.flush();
   return 0;
 }
 
@@ -415,6 +519,31 @@ int Run(int argc, char** argv) {
   import_leads->add_option("--source", lead_source, "assist_notice, data_push, self_report, …")
       ->capture_default_str();
 
+  auto* import_checkins = import->add_subcommand(
+      "checkins", "import a CSV of check-ins: person_id_number,venue_code,time (Unix seconds)");
+  add_common(import_checkins);
+  import_checkins->add_option("FILE", import_file, "the CSV file")->required();
+
+  auto* trace = cli.add_subcommand("trace", "contact tracing over the check-ins");
+  trace->require_subcommand(1);
+  auto* trace_contacts = trace->add_subcommand(
+      "contacts", "close (and secondary) contacts of a person, with evidence");
+  add_common(trace_contacts);
+  std::string trace_id;
+  std::string trace_from;
+  std::string trace_to;
+  int trace_depth = 1;
+  std::string trace_format = "csv";
+  trace_contacts->add_option("--id-number", trace_id, "the index person's ID number")->required();
+  trace_contacts->add_option("--from", trace_from, "Unix seconds or ISO 8601")->required();
+  trace_contacts->add_option("--to", trace_to, "Unix seconds or ISO 8601")->required();
+  trace_contacts->add_option("--depth", trace_depth, "1: close contacts; 2: and secondary")
+      ->check(CLI::Range(1, 2))
+      ->capture_default_str();
+  trace_contacts->add_option("--format", trace_format, "csv or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+
   auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
   add_common(migrate);
 
@@ -446,6 +575,7 @@ int Run(int argc, char** argv) {
 
   if (*serve) {
     BlockStopSignals();
+    config.checkins = true;
     auto app = App::Open(config);
     if (!app.has_value()) {
       return Fail(app.error());
@@ -453,6 +583,7 @@ int Run(int argc, char** argv) {
     return Serve(**app, true);
   }
   if (*demo) {
+    config.checkins = true;
     return Demo(config, population, seed, generate_only);
   }
   if (*user_add) {
@@ -488,6 +619,24 @@ int Run(int argc, char** argv) {
     }
     return ImportLeads(**app, import_file, lead_source);
   }
+  if (*import_checkins) {
+    config.checkins = true;
+    auto app = App::Open(config);
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
+    return ImportCheckins(**app, import_file);
+  }
+  if (*trace_contacts) {
+    // Beside a running server the engine is read as it stands, without taking its directory.
+    config.checkins = true;
+    config.checkins_read_only = true;
+    auto app = App::Open(config);
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
+    return TraceContacts(**app, trace_id, trace_from, trace_to, trace_depth, trace_format);
+  }
   if (*audit_verify) {
     auto app = App::Open(config);
     if (!app.has_value()) {
@@ -519,6 +668,8 @@ int Run(int argc, char** argv) {
     return Backup(config, backup_to);
   }
   if (*routes) {
+    config.checkins = true;
+    config.checkins_read_only = true;
     auto app = App::Open(config);
     if (!app.has_value()) {
       return Fail(app.error());

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "auth/routes.h"
+#include "cases/routes.h"
 #include "duplicates/routes.h"
 #include "followups/routes.h"
 #include "home_quarantine/routes.h"
@@ -16,6 +17,7 @@
 #include "people/routes.h"
 #include "regions/routes.h"
 #include "timeline/routes.h"
+#include "trace/routes.h"
 
 namespace cordon::app {
 
@@ -73,6 +75,17 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                                          app->clock_);
   app->services_ = std::make_unique<home_services::HomeServices>(*app->db_, *app->audit_,
                                                                  app->clock_, app->offset_);
+  app->cases_ = std::make_unique<cases::CaseService>(*app->db_, *app->audit_, app->clock_,
+                                                     app->offset_, *app->leads_, *app->measures_);
+  app->trace_ =
+      std::make_unique<trace::TraceService>(*app->db_, *app->audit_, app->clock_, app->offset_);
+  if (config.checkins) {
+    checkins::StoreOptions engine;
+    engine.dir = config.data_dir + "/checkins";
+    engine.read_only = config.checkins_read_only;
+    engine.retention_days = config.retention_days;
+    CORDON_RETURN_IF_ERROR(app->trace_->Open(std::move(engine)));
+  }
   return app;
 }
 
@@ -88,6 +101,11 @@ http::Server& App::BuildServer() {
   duplicates::RegisterRoutes(*server_, *duplicates_, clock_, offset_);
   home_quarantine::RegisterRoutes(*server_, *homes_);
   home_services::RegisterRoutes(*server_, *services_);
+  cases::RegisterRoutes(*server_, *cases_);
+  if (config_.checkins) {
+    trace::RegisterRoutes(*server_, *trace_);
+    trace::RegisterCaseContactsRoute(*server_, *trace_, *cases_);
+  }
   // A small public answer for monitors and for measuring the HTTP layer alone.
   server_->Route(
       "GET", "/api/v1/version", http::Access::kPublic,

@@ -12,6 +12,7 @@
 #include "auth/audit_log.h"
 #include "auth/service.h"
 #include "base/local_time.h"
+#include "cases/service.h"
 #include "duplicates/service.h"
 #include "followups/service.h"
 #include "home_quarantine/service.h"
@@ -23,6 +24,7 @@
 #include "regions/service.h"
 #include "store/database.h"
 #include "timeline/timeline.h"
+#include "trace/service.h"
 
 namespace cordon::app {
 
@@ -30,6 +32,11 @@ struct Config {
   std::string data_dir = "data";
   std::string db_url;  // default: sqlite:<data_dir>/cordon.db
   std::string utc_offset = "+08:00";
+  // The check-in engine (<data_dir>/checkins): opened by the server and the commands that need
+  // it; read-only for a command run beside a server that owns the directory.
+  bool checkins = false;
+  bool checkins_read_only = false;
+  int retention_days = 21;
   http::ServerOptions http;
 };
 
@@ -42,6 +49,8 @@ class App {
   auth::AuditLog& audit() { return *audit_; }
   leads::LeadService& leads() { return *leads_; }
   auth::AuthService& auth() { return *auth_; }
+  trace::TraceService& trace() { return *trace_; }
+  cases::CaseService& cases() { return *cases_; }
   const base::Clock& clock() const { return clock_; }
   const Config& config() const { return config_; }
 
@@ -73,6 +82,8 @@ class App {
   std::unique_ptr<duplicates::DuplicateService> duplicates_;
   std::unique_ptr<home_quarantine::HomeQuarantineService> homes_;
   std::unique_ptr<home_services::HomeServices> services_;
+  std::unique_ptr<trace::TraceService> trace_;
+  std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<http::Server> server_;
   std::mutex jobs_mu_;
   std::condition_variable jobs_cv_;

@@ -33,6 +33,10 @@ enum class Permission {
   kTasksCheck,     // record that a task's person was visited or called
   kMeasuresRead,   // see control measures (管控措施)
   kMeasuresWrite,  // put people under measures, record tests, extend, release
+  kCasesRead,      // see cases, investigation records, chains, the curve and the clock
+  kCasesWrite,     // report and edit cases, investigations, exposures, clusters; list contacts
+  kCheckinsWrite,  // bring in check-ins (场所码 scans, checkpoints, transport records)
+  kTrace,          // trajectories and contact searches over everyone's check-ins
 };
 
 struct User {

@@ -72,6 +72,17 @@ bool Can(Role role, Permission permission) {
     case Permission::kMeasuresWrite:
       return role == Role::kAdmin || role == Role::kEpidemiologist || role == Role::kGridWorker ||
              role == Role::kSiteManager;
+    case Permission::kCasesRead:
+      // Grid workers see their grids' cases (masked), auditors read them (cases-api.md).
+      return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist ||
+             role == Role::kGridWorker || role == Role::kAuditor;
+    case Permission::kCasesWrite:
+      return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist;
+    case Permission::kCheckinsWrite:
+      return role == Role::kAdmin || role == Role::kEpidemiologist;
+    case Permission::kTrace:
+      // Where everyone went is the most sensitive data here: the tracing team and command only.
+      return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist;
   }
   return false;
 }

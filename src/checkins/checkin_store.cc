@@ -1,9 +1,13 @@
 #include "checkins/checkin_store.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -49,24 +53,6 @@ std::optional<Day> DayOfSegmentName(const std::string& name) {
     return std::nullopt;
   }
   return day;
-}
-
-// Tiered merging: the trailing runs are merged while the run before them is no more than twice
-// their total, so sizes fall geometrically and a day has O(log n) runs. Returns the first run
-// of the suffix to merge, or runs.size() when none is due.
-template <typename Runs>
-std::size_t MergeStart(const Runs& runs, std::size_t limit) {
-  const std::size_t k = runs.size();
-  if (k < 2) {
-    return k;
-  }
-  std::size_t s = k - 1;
-  std::size_t acc = runs[s]->rows();
-  while (s > 0 && runs[s - 1]->rows() <= 2 * acc && acc + runs[s - 1]->rows() <= limit) {
-    --s;
-    acc += runs[s]->rows();
-  }
-  return k - s >= 2 ? s : k;
 }
 
 std::shared_ptr<const OwnedColumns> MergeRunRange(
@@ -170,7 +156,7 @@ CheckinStore::CheckinStore(StoreOptions options)
 Result<std::unique_ptr<CheckinStore>> CheckinStore::Open(StoreOptions options) {
   std::unique_ptr<CheckinStore> store(new CheckinStore(std::move(options)));
   CORDON_RETURN_IF_ERROR(store->Recover());
-  if (store->options_.background) {
+  if (store->options_.background && !store->options_.read_only) {
     store->background_ = std::thread([s = store.get()] { s->Background(); });
   }
   return store;
@@ -185,6 +171,9 @@ CheckinStore::~CheckinStore() {
   if (background_.joinable()) {
     background_.join();
   }
+  if (lock_fd_ >= 0) {
+    ::close(lock_fd_);
+  }
 }
 
 std::string CheckinStore::SegmentPath(Day day) const {
@@ -198,6 +187,14 @@ Status CheckinStore::Recover() {
     return Unavailable("cannot create " + options_.dir + ": " + ec.message());
   }
   ::chmod(options_.dir.c_str(), 0700);
+  if (!options_.read_only) {
+    const std::string lock_path = (fs::path(options_.dir) / "LOCK").string();
+    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return FailedPrecondition("the check-in store " + options_.dir +
+                                " is in use by another process (a running cordon serve?)");
+    }
+  }
   const Day first_kept = FirstRetainedDay();
   auto state = std::make_shared<Snapshot>();
   state->calendar_ = calendar_;
@@ -206,12 +203,16 @@ Status CheckinStore::Recover() {
   for (const auto& entry : fs::directory_iterator(options_.dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.ends_with(".part")) {
-      fs::remove(entry.path(), ec);  // a seal that a crash interrupted; its rows are in a log
+      if (!options_.read_only) {
+        fs::remove(entry.path(), ec);  // a seal that a crash interrupted; its rows are in a log
+      }
       continue;
     }
     if (auto day = DayOfSegmentName(name)) {
       if (*day < first_kept) {
-        fs::remove(entry.path(), ec);
+        if (!options_.read_only) {
+          fs::remove(entry.path(), ec);
+        }
         continue;
       }
       CORDON_ASSIGN_OR_RETURN(auto seg, DaySegment::Open(entry.path().string()));
@@ -285,6 +286,9 @@ Status CheckinStore::Recover() {
     spdlog::info("check-ins: {} rows replayed from {} logs", replayed_rows, replayed.size());
   }
   Publish(std::move(state));
+  if (options_.read_only) {
+    return Status::Ok();
+  }
   const std::uint64_t generation = last_generation + 1;
   CORDON_ASSIGN_OR_RETURN(
       auto log,
@@ -355,6 +359,9 @@ Status CheckinStore::Append(std::span<const Checkin> rows) {
 
 Status CheckinStore::WriteGroup(std::vector<Checkin> rows) {
   std::lock_guard lock(log_mu_);
+  if (!log_) {
+    return FailedPrecondition("the check-in store is open read-only");
+  }
   if (broken_) {
     return Unavailable("the check-in log could not be written earlier; restart the server");
   }
@@ -407,26 +414,43 @@ Status CheckinStore::WriteGroup(std::vector<Checkin> rows) {
 }
 
 void CheckinStore::MergeRuns() {
+  // Size-tiered: runs are grouped by size class (powers of four); four of a class become one of
+  // the next. A day then has at most three runs a class, O(log n) in all, and each row is
+  // rewritten O(log n) times. Order among runs does not matter to readers.
   std::lock_guard maintenance(maintenance_mu_);
   auto current = snapshot();
   for (const auto& part : current->days_) {
-    const std::size_t start = MergeStart(part.runs, SIZE_MAX);
-    if (start == part.runs.size()) {
-      continue;
+    std::vector<std::shared_ptr<const OwnedColumns>> runs = part.runs;
+    while (true) {
+      std::map<int, std::vector<std::shared_ptr<const OwnedColumns>>> classes;
+      for (const auto& run : runs) {
+        classes[std::bit_width(run->rows()) / 2].push_back(run);
+      }
+      auto full = std::ranges::find_if(classes, [](const auto& c) { return c.second.size() >= 4; });
+      if (full == classes.end()) {
+        break;
+      }
+      const auto& chosen = full->second;
+      auto merged = MergeRunRange(chosen, 0, chosen.size(), nullptr);
+      std::lock_guard lock(log_mu_);
+      auto next = std::make_shared<Snapshot>(*snapshot());
+      auto* now = next->Find(part.day);
+      if (now == nullptr) {
+        break;
+      }
+      const std::size_t before = now->runs.size();
+      std::erase_if(now->runs, [&](const auto& run) {
+        return std::ranges::find(chosen, run) != chosen.end();
+      });
+      if (before - now->runs.size() != chosen.size()) {
+        break;  // changed under us (a seal): the next pass will see
+      }
+      now->runs.push_back(merged);
+      std::erase_if(
+          runs, [&](const auto& run) { return std::ranges::find(chosen, run) != chosen.end(); });
+      runs.push_back(std::move(merged));
+      Publish(std::move(next));
     }
-    const std::size_t end = part.runs.size();
-    auto merged = MergeRunRange(part.runs, start, end, nullptr);
-    // Appends may have added runs after `end` since the snapshot, never changed those before.
-    std::lock_guard lock(log_mu_);
-    auto next = std::make_shared<Snapshot>(*snapshot());
-    auto* now = next->Find(part.day);
-    if (now == nullptr || now->runs.size() < end || now->runs[start] != part.runs[start]) {
-      continue;
-    }
-    now->runs.erase(now->runs.begin() + static_cast<std::ptrdiff_t>(start),
-                    now->runs.begin() + static_cast<std::ptrdiff_t>(end));
-    now->runs.insert(now->runs.begin() + static_cast<std::ptrdiff_t>(start), std::move(merged));
-    Publish(std::move(next));
   }
 }
 
@@ -440,6 +464,9 @@ Status CheckinStore::CloseDays() {
     // Rotate the log: from here on appends go to the new generation; the rows in memory now
     // are exactly those of the older logs. Tails become runs so that they can be told apart.
     std::lock_guard lock(log_mu_);
+    if (!log_) {
+      return FailedPrecondition("the check-in store is open read-only");
+    }
     if (broken_) {
       return Unavailable("the check-in log could not be written earlier; restart the server");
     }

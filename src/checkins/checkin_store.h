@@ -33,7 +33,10 @@ struct StoreOptions {
   std::size_t tail_rows = 2048;            // unsorted rows before they become a sorted run
   std::size_t inline_merge_rows = 65'536;  // merges this small run on the append path
   bool background = true;                  // a thread that merges runs and closes days
-  std::function<std::int64_t()> now;       // Unix seconds; default: the system clock
+  // Reads what is there (segments and logs) without taking the directory: for a command run
+  // beside a server that owns it. Append and CloseDays then fail.
+  bool read_only = false;
+  std::function<std::int64_t()> now;  // Unix seconds; default: the system clock
 };
 
 struct StoreStats {
@@ -129,6 +132,7 @@ class CheckinStore {
   std::optional<CheckinLog> log_;
   bool broken_ = false;  // a failed log write: the file's end is unknown, so stop appending
 
+  int lock_fd_ = -1;           // flock on the directory's LOCK file: one writing process at a time
   std::mutex maintenance_mu_;  // one seal or merge at a time
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "base/id_number.h"
+#include "demo/outbreak.h"
 #include "people/duplicate_queue.h"
 #include "store/copy.h"
 
@@ -15,6 +16,8 @@ constexpr std::size_t kBatch = 50'000;  // rows per transaction: bounded memory,
 // matches (疑似重复档案) a real city starts with. Small cities (the tests') have none.
 constexpr std::size_t kFiledTwiceEvery = 5'000;
 constexpr std::size_t kSmallestCityWithDuplicates = 10'000;
+// A seeded outbreak (demo/outbreak.h) too; the tests' small cities start without cases.
+constexpr std::size_t kSmallestCityWithOutbreak = 10'000;
 
 // The same person's ID with one digit of the sequence code mistyped: still valid (the check
 // character recomputed), of the same sex, and no one else's in the city.
@@ -145,16 +148,22 @@ Status LoadCity(store::Database& db, const sim::City& city, std::int64_t now,
   }
 
   CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) {
+    // Venue numbers (the check-in engine's) follow the city's order: venue i is number i + 1.
+    std::int64_t number = 0;
     for (const auto& v : city.venues) {
       CORDON_RETURN_IF_ERROR(
-          s.Exec("INSERT INTO venues (code, name, type, lat, lon, region_code, region_path) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 {v.code, v.name, v.type, v.lat, v.lon, v.grid_code, path_of.at(v.grid_code)})
+          s.Exec("INSERT INTO venues (id, code, name, type, lat, lon, region_code, region_path) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 {++number, v.code, v.name, v.type, v.lat, v.lon, v.grid_code,
+                  path_of.at(v.grid_code)})
               .status());
     }
     return Status::Ok();
   }));
   progress("venues: " + std::to_string(city.venues.size()));
+  if (city.people.size() >= kSmallestCityWithOutbreak) {
+    CORDON_RETURN_IF_ERROR(LoadOutbreak(db, city, now, progress));
+  }
   return Status::Ok();
 }
 

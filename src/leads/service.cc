@@ -71,6 +71,35 @@ ImportReport ReadStored(const StoredImport& stored, const auth::Principal& who) 
   return r;
 }
 
+// Adds a new lead to the person's one open task (raising its category when the lead's is
+// stronger), or opens the task in `region`; then records the lead. Sets the outcome, task and
+// lead of `r`.
+Status AttachLead(store::Session& s, std::string_view source, std::int64_t import_id,
+                  const LeadRow& row, const std::string& key, std::int64_t person_id,
+                  const RegionRef& region, bool unrouted, std::int64_t now, std::int64_t due_at,
+                  RowReport& r) {
+  CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, person_id));
+  if (open) {
+    r.outcome = Outcome::kMerged;
+    r.task_id = open->id;
+    r.reason = "并入该人员已有的排查任务 (joined the person's open task)";
+    if (CategoryRank(row.category) > CategoryRank(open->category)) {
+      CORDON_RETURN_IF_ERROR(RaiseCategory(s, open->id, row.category));
+    }
+  } else {
+    r.outcome = Outcome::kAccepted;
+    CORDON_ASSIGN_OR_RETURN(r.task_id,
+                            InsertTask(s, person_id, row.category, region, unrouted, now, due_at));
+  }
+  nlohmann::json notes = nlohmann::json::object();
+  for (const auto& [k, v] : row.notes) {
+    notes[k] = v;
+  }
+  CORDON_ASSIGN_OR_RETURN(r.lead_id, InsertLead(s, key, std::string(source), import_id, row,
+                                                person_id, r.task_id, notes.dump(), now));
+  return Status::Ok();
+}
+
 // Matches one valid row to a person (by ID number, else by name and phone), creates the file
 // of an unknown ID in the grid of its building, and adds the lead to the person's one open task
 // (or opens it). Rejections are returned, not raised: the rest of the file goes on.
@@ -177,26 +206,8 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
     unrouted = true;
   }
   r.person_id = person->id;
-
-  CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, person->id));
-  if (open) {
-    r.outcome = Outcome::kMerged;
-    r.task_id = open->id;
-    r.reason = "并入该人员已有的排查任务 (joined the person's open task)";
-    if (CategoryRank(row.category) > CategoryRank(open->category)) {
-      CORDON_RETURN_IF_ERROR(RaiseCategory(s, open->id, row.category));
-    }
-  } else {
-    r.outcome = Outcome::kAccepted;
-    CORDON_ASSIGN_OR_RETURN(r.task_id, InsertTask(s, person->id, row.category, *region, unrouted,
-                                                  now, now + check_within_seconds));
-  }
-  nlohmann::json notes = nlohmann::json::object();
-  for (const auto& [k, v] : row.notes) {
-    notes[k] = v;
-  }
-  CORDON_ASSIGN_OR_RETURN(r.lead_id, InsertLead(s, key, std::string(source), import_id, row,
-                                                person->id, r.task_id, notes.dump(), now));
+  CORDON_RETURN_IF_ERROR(AttachLead(s, source, import_id, row, key, person->id, *region, unrouted,
+                                    now, now + check_within_seconds, r));
   if (!auth::InSubtree(region->path, who.region_path)) {
     // A 协查 list names people who live elsewhere: their task goes to their own grid, and
     // the importer learns no more than that.
@@ -209,6 +220,50 @@ Result<RowReport> ApplyLead(store::Session& s, const auth::Principal& who, std::
 }
 
 }  // namespace
+
+Result<PersonLeadAdded> AddPersonLead(store::Session& s, std::string_view source,
+                                      const PersonLead& lead, std::int64_t now,
+                                      std::int64_t due_at) {
+  LeadRow row;
+  std::string region_code;
+  bool found = false;
+  CORDON_RETURN_IF_ERROR(
+      s.Query("SELECT id_type, id_number, name, phone, region_code, region_path FROM people "
+              "WHERE id = ?",
+              {lead.person_id}, [&](const store::Row& p) {
+                found = true;
+                row.id_type = p.Text(0);
+                row.id_number = p.Text(1);
+                row.name = p.Text(2);
+                row.phone = p.Text(3);
+                // A merged file's tombstone has no place: its leads go to the file kept.
+                region_code = p.IsNull(5) || p.IsNull(4) ? "" : p.Text(4);
+                return Status::Ok();
+              }));
+  if (!found) {
+    return NotFound("人员不存在 (no such person)");
+  }
+  if (region_code.empty()) {
+    return FailedPrecondition("该档案已合并或未分配网格 (the file was merged or has no grid)");
+  }
+  row.category = lead.category;
+  row.origin = lead.origin;
+  row.reported_at = lead.reported_at;
+  const std::string key = RowKey(source, row);
+  CORDON_ASSIGN_OR_RETURN(std::int64_t known, LeadByKey(s, key));
+  if (known != 0) {
+    CORDON_ASSIGN_OR_RETURN(auto open, OpenTaskOf(s, lead.person_id));
+    return PersonLeadAdded{known, open ? open->id : 0, false, false};
+  }
+  CORDON_ASSIGN_OR_RETURN(auto region, Region(s, region_code));
+  if (!region) {
+    return Internal("person " + std::to_string(lead.person_id) + " names an unknown region");
+  }
+  RowReport r;
+  CORDON_RETURN_IF_ERROR(
+      AttachLead(s, source, 0, row, key, lead.person_id, *region, false, now, due_at, r));
+  return PersonLeadAdded{r.lead_id, r.task_id, true, r.outcome == Outcome::kAccepted};
+}
 
 LeadService::LeadService(store::Database& db, auth::AuditLog& audit, const base::Clock& clock,
                          base::UtcOffset offset, std::int64_t check_within_seconds)

@@ -1,6 +1,8 @@
 // Use cases of lead intake: import a list, see and check the tasks it made.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +14,29 @@
 #include "store/database.h"
 
 namespace cordon::leads {
+
+// A lead about a person on file that an investigation found (a case's contacts), for
+// AddPersonLead.
+struct PersonLead {
+  std::int64_t person_id = 0;
+  std::string category;  // close_contact, secondary_contact, …
+  std::string origin;    // what found the person, part of the lead's key ("病例 123")
+  std::int64_t reported_at = 0;
+};
+struct PersonLeadAdded {
+  std::int64_t lead_id = 0;  // the new lead, or the one recorded before under the same key
+  std::int64_t task_id = 0;  // the person's open task (0 for a repeat whose task was checked)
+  bool new_lead = false;     // false: the same lead was recorded before; nothing changed
+  bool new_task = false;     // true: no task was open, one was opened in the person's grid
+};
+// Records a lead about person `lead.person_id` inside the caller's write transaction, as a row
+// of a list would be: keyed by source, the person's document, category, origin and report time
+// (the same lead again changes nothing), joined to the person's one open task, raising its
+// category, or opening one in the person's grid, due at `due_at`. The caller audits.
+// Errors: kNotFound for no such person; kFailedPrecondition for a merged or unplaced file.
+Result<PersonLeadAdded> AddPersonLead(store::Session& s, std::string_view source,
+                                      const PersonLead& lead, std::int64_t now,
+                                      std::int64_t due_at);
 
 class LeadService {
  public:
@@ -65,6 +90,8 @@ class LeadService {
 
   std::int64_t Now() const;
   base::UtcOffset offset() const { return offset_; }
+  // How long a grid has to check a new task.
+  std::int64_t check_within_seconds() const { return check_within_seconds_; }
 
  private:
   store::Database& db_;

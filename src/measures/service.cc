@@ -70,6 +70,18 @@ Result<std::int64_t> Open(store::Session& s, const auth::Principal& who, const P
   return m.id;
 }
 
+// Ends a current measure as escalated (its open test days void), for the stronger plan that
+// follows it.
+Status Escalate(store::Session& s, const auth::Principal& who, Measure& m, std::string_view reason,
+                std::int64_t now) {
+  const std::string from = m.state;
+  CORDON_ASSIGN_OR_RETURN(m.state, NextState(from, Action::kEscalate));
+  CORDON_RETURN_IF_ERROR(UpdateMeasure(s, m, now));
+  CORDON_RETURN_IF_ERROR(VoidOpenTestDays(s, m.id));
+  return AddEvent(s, m.id,
+                  {now, who.user.username, "escalate", from, m.state, std::string(reason)});
+}
+
 }  // namespace
 
 std::int64_t MeasureService::Now() const {
@@ -173,14 +185,9 @@ Result<Measure> MeasureService::Classify(const auth::Principal& who, std::int64_
     if (!person || !now_current || now_current->id != current->id) {
       return FailedPrecondition("管控状态已变化，请刷新后重试 (changed meanwhile: reload)");
     }
-    CORDON_ASSIGN_OR_RETURN(std::string to, NextState(current->state, Action::kEscalate));
     Measure old = *now_current;
-    old.state = to;
     const std::int64_t now = Now();
-    CORDON_RETURN_IF_ERROR(UpdateMeasure(s, old, now));
-    CORDON_RETURN_IF_ERROR(VoidOpenTestDays(s, old.id));
-    CORDON_RETURN_IF_ERROR(AddEvent(
-        s, old.id, {now, who.user.username, "escalate", current->state, to, std::string(reason)}));
+    CORDON_RETURN_IF_ERROR(Escalate(s, who, old, reason, now));
     CORDON_ASSIGN_OR_RETURN(Profile profile, measures::CurrentProfile(s));
     CORDON_ASSIGN_OR_RETURN(auto step, Step(s, profile.version, std::string(category), 1));
     if (!step) {
@@ -193,6 +200,45 @@ Result<Measure> MeasureService::Classify(const auth::Principal& who, std::int64_
                           std::string(reason), std::string(category)});
   }));
   return Get(who, id);
+}
+
+Result<std::int64_t> MeasureService::PutUnder(store::Session& s, const auth::Principal& who,
+                                              std::int64_t person_id, std::string_view category,
+                                              std::string_view reason) {
+  if (leads::CategoryRank(category) < 1) {
+    return FieldInvalid("category", "人员类别无效 (unknown risk category)");
+  }
+  // Every placed person: the caller has checked the jurisdiction.
+  const auth::PathRange everywhere{"/", "0"};
+  CORDON_ASSIGN_OR_RETURN(auto person, PersonInScope(s, person_id, everywhere));
+  if (!person) {
+    return NotFound("人员不存在或未分配网格 (no such person, or not placed)");
+  }
+  CORDON_ASSIGN_OR_RETURN(auto current, CurrentOf(s, person_id));
+  if (current && leads::CategoryRank(category) <= leads::CategoryRank(current->category)) {
+    return std::int64_t{0};
+  }
+  CORDON_ASSIGN_OR_RETURN(Profile profile, measures::CurrentProfile(s));
+  CORDON_ASSIGN_OR_RETURN(auto step, Step(s, profile.version, std::string(category), 1));
+  if (!step) {
+    return FieldInvalid("category", "现行方案没有该类别的管控方案 (no plan for this category)");
+  }
+  const std::int64_t now = Now();
+  const auto today = Today();
+  std::string place;
+  std::int64_t previous = 0;
+  if (current) {
+    CORDON_RETURN_IF_ERROR(Escalate(s, who, *current, reason, now));
+    place = current->place;
+    previous = current->id;
+  }
+  CORDON_ASSIGN_OR_RETURN(std::int64_t id, Open(s, who, *person, *step, profile.version, today,
+                                                today, place, previous, now, std::string(reason)));
+  CORDON_RETURN_IF_ERROR(
+      audit_.Append(s, who,
+                    {current ? "measures.classify" : "measures.create", "measure",
+                     std::to_string(id), "ok", std::string(reason), std::string(category)}));
+  return id;
 }
 
 Result<Measure> MeasureService::RecordTest(const auth::Principal& who, std::int64_t id, int day,

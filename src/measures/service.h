@@ -40,6 +40,15 @@ class MeasureService {
   // Errors also: kFailedPrecondition when the category is not stronger.
   Result<Measure> Classify(const auth::Principal& who, std::int64_t person_id,
                            std::string_view category, std::string_view reason);
+  // Inside the caller's write transaction (a use case of another capability that has checked
+  // the caller's rights and jurisdiction): puts the person under the first step of the
+  // category's plan from today, escalating a current measure of a weaker category, or does
+  // nothing when the current measure's category is as strong or stronger. Audited here.
+  // Returns the new measure's id, or 0 when nothing changed. Errors: kInvalidArgument for a
+  // category without a plan; kNotFound for a person without a place.
+  Result<std::int64_t> PutUnder(store::Session& s, const auth::Principal& who,
+                                std::int64_t person_id, std::string_view category,
+                                std::string_view reason);
   // Records a test day's result (negative or positive) on a running measure, up to today.
   Result<Measure> RecordTest(const auth::Principal& who, std::int64_t id, int day,
                              std::string_view result);

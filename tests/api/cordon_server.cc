@@ -144,6 +144,18 @@ int CordonServer::Stop() {
   return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
 }
 
+void CordonServer::CrashAndRestart() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int raw = 0;
+    ::waitpid(pid_, &raw, 0);
+  }
+  pid_ = -1;
+  port_ = 0;
+  std::filesystem::rename(dir_ + "/server.log", dir_ + "/server.log.before-crash");
+  StartServing("");
+}
+
 std::string CordonServer::log() const {
   std::ifstream in(dir_ + "/server.log");
   std::stringstream buf;

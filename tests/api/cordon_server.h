@@ -44,6 +44,9 @@ class CordonServer {
                const std::string& region) const;
   // Stops with SIGTERM; returns the exit status.
   int Stop();
+  // Kills the server with SIGKILL (a crash: nothing flushed, no shutdown), then starts it again
+  // on the same data directory.
+  void CrashAndRestart();
   // Runs `sql` on the database once every audited read so far is in the `audit` table: reads
   // reach it from the journal within 200 ms, and GET /api/v1/audit waits for them.
   std::string AuditSql(const std::string& sql);

@@ -33,6 +33,12 @@ const PAGE_ROLES = {
   // 告知书打印 (告知书, 三公示, 封条, 解除证明): those who act on the measures (measureAct).
   notices: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
   audit: ['admin', 'auditor'],
+  // 流调溯源: the tracing teams and command read and write cases; the auditor reads; grid workers
+  // read the cases of their grids only (the server scopes and masks the list), nothing else of it.
+  cases: ['admin', 'commander', 'epidemiologist', 'auditor', 'grid_worker'],
+  clusters: ['admin', 'commander', 'epidemiologist', 'auditor'],
+  epicurve: ['admin', 'commander', 'epidemiologist', 'auditor'],
+  clock: ['admin', 'commander', 'epidemiologist', 'auditor'],
 }
 
 export function canSee(page, role) {
@@ -56,6 +62,9 @@ const ACTION_ROLES = {
   peopleMerge: ['admin', 'epidemiologist', 'grid_worker'],
   // 流调批量录入 and every lead source but door_to_door (数据推送, 协查通报, …): leads_import.
   leadsBatch: ['admin', 'commander', 'epidemiologist'],
+  // 新增病例, 流调报告, 密接追踪 (生成线索), 传播关系, 聚集性疫情: case writers (the auditor and the
+  // grid workers read).
+  caseWrite: ['admin', 'commander', 'epidemiologist'],
 }
 
 export function canDo(action, role) {

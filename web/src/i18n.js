@@ -1,10 +1,25 @@
 import { createI18n } from 'vue-i18n'
 import zhCN from './locales/zh-CN.js'
 import en from './locales/en.js'
+import casesZhCN from './locales/cases/zh-CN.js'
+import casesEn from './locales/cases/en.js'
 
 // The language choice is the only thing the UI keeps in localStorage.
 const LANG_KEY = 'cordon.lang'
 export const LANGS = ['zh-CN', 'en']
+
+// Each capability may keep its strings in its own files (locales/<capability>/<lang>.js); they
+// are merged into the main ones, nested keys and all (e.g. a new menu entry).
+function merge(base, ...extra) {
+  const out = { ...base }
+  for (const x of extra) {
+    for (const [k, v] of Object.entries(x)) {
+      const b = out[k]
+      out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b, v) : v
+    }
+  }
+  return out
+}
 
 function initialLocale() {
   try {
@@ -18,7 +33,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': merge(zhCN, casesZhCN), en: merge(en, casesEn) },
   missingWarn: false,
   fallbackWarn: false,
 })

@@ -34,7 +34,14 @@ export const MENU = [
   },
   {
     key: 'tracing', icon: Aim,
-    children: [{ key: 'cases' }, { key: 'reports' }, { key: 'contacts' }, { key: 'chains' }, { key: 'clock' }],
+    children: [
+      { key: 'cases', route: 'cases' },
+      { key: 'reports' },
+      { key: 'contacts' },
+      { key: 'chains', route: 'clusters' },
+      { key: 'epicurve', route: 'epicurve' },
+      { key: 'clock', route: 'clock' },
+    ],
   },
   {
     key: 'testing', icon: FirstAidKit,

@@ -46,6 +46,14 @@ const routes = [
       { path: 'notices', name: 'notices', component: () => import('./views/notices/NoticesView.vue'), meta: { page: 'notices', title: 'notices.title', menu: 'notices' } },
       // The print pages: ?kind=notice|public|seal|release&ids=1,2,3 (measure ids).
       { path: 'notices/print', name: 'noticePrint', component: () => import('./views/notices/PrintView.vue'), meta: { page: 'notices', title: 'notices.printTitle', menu: 'notices' } },
+      // 流调溯源: 病例 (?classification=&region=&cluster=&late=1), the case with its 流调报告, the
+      // 传播链 of a cluster (?layout=network|hierarchy|timeline), the 流行曲线 and the 时效.
+      { path: 'cases', name: 'cases', component: () => import('./views/cases/CasesView.vue'), meta: { page: 'cases', title: 'menu.cases', menu: 'cases' } },
+      { path: 'cases/:id', name: 'case', component: () => import('./views/cases/CaseView.vue'), meta: { page: 'cases', title: 'caseDetail.title', menu: 'cases' } },
+      { path: 'clusters', name: 'clusters', component: () => import('./views/clusters/ClustersView.vue'), meta: { page: 'clusters', title: 'menu.chains', menu: 'chains' } },
+      { path: 'clusters/:id', name: 'cluster', component: () => import('./views/clusters/ClusterView.vue'), meta: { page: 'clusters', title: 'clusterGraph.title', menu: 'chains' } },
+      { path: 'epicurve', name: 'epicurve', component: () => import('./views/epicurve/EpicurveView.vue'), meta: { page: 'epicurve', title: 'menu.epicurve', menu: 'epicurve' } },
+      { path: 'clock', name: 'clock', component: () => import('./views/cases/ClockView.vue'), meta: { page: 'clock', title: 'menu.clock', menu: 'clock' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
     ],
   },

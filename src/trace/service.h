@@ -1,0 +1,132 @@
+// Tracing (流调溯源): check-ins in, trajectories and contacts out, with people and venues named,
+// jurisdiction checked and every search audited. The engine (src/checkins/) stores the check-ins;
+// contacts.h applies the contact rule; this layer speaks in ID numbers and venue codes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/audit_log.h"
+#include "base/local_time.h"
+#include "checkins/checkin_store.h"
+#include "store/database.h"
+#include "trace/contacts.h"
+#include "trace/store.h"
+
+namespace cordon::trace {
+
+struct CheckinInput {
+  std::size_t line = 0;  // in the file or request body, from 1 (the CSV header is line 1)
+  std::string id_number;
+  std::string venue_code;
+  std::string time;  // Unix seconds or ISO 8601
+};
+
+struct RowError {
+  std::size_t line = 0;
+  std::string reason;
+};
+
+struct IngestReport {
+  std::int64_t accepted = 0;
+  std::int64_t duplicates = 0;  // already held: an import run twice changes nothing
+  std::int64_t new_venues = 0;  // registered as 'unknown', flagged for review
+  std::int64_t new_people = 0;  // minimal unverified files, no grid
+  std::vector<RowError> rejected;
+};
+
+struct EvidenceRow {
+  std::string venue_code;
+  std::string venue_name;
+  std::uint32_t index_time = 0;
+  std::uint32_t contact_time = 0;
+  std::int64_t via_person_id = 0;
+};
+
+struct TracedContact {
+  PersonBrief person;
+  int degree = 1;
+  ContactKind kind = ContactKind::kCoPresence;
+  std::int64_t index_person_id = 0;
+  std::vector<EvidenceRow> evidence;
+};
+
+struct TraceAnswer {
+  PersonBrief index;
+  std::uint32_t from = 0;
+  std::uint32_t to = 0;
+  std::vector<TracedContact> close;
+  std::vector<TracedContact> secondary;
+  std::vector<TracedContact> companions;
+};
+
+struct Visit {
+  std::string venue_code;
+  std::string venue_name;
+  std::string venue_type;
+  std::uint32_t time = 0;
+};
+
+const char* KindName(ContactKind kind);
+
+class TraceService {
+ public:
+  TraceService(store::Database& db, auth::AuditLog& audit, const base::Clock& clock,
+               base::UtcOffset offset);
+  ~TraceService();
+
+  // Opens the engine in `options.dir` (replaying its log) and loads venues and rules.
+  Status Open(checkins::StoreOptions options);
+
+  // Validates each row (ID number per GB 11643, venue code, time within retention and not in
+  // the future), registers unknown venues and people, and appends the rest durably. Rows
+  // already held are counted as duplicates, not stored twice.
+  Result<IngestReport> Ingest(const auth::Principal& who, std::vector<CheckinInput> rows);
+  // The same from request or file bytes: NDJSON lines {"id_number","venue_code","time"}, or
+  // CSV with the header person_id_number,venue_code,time (UTF-8 or GBK).
+  Result<IngestReport> IngestNdjson(const auth::Principal& who, std::string_view body);
+  Result<IngestReport> IngestCsv(const auth::Principal& who, std::string_view bytes);
+
+  // Contacts of the person with this ID number over [from, to]; the person must be inside the
+  // caller's jurisdiction (else kNotFound, audited). Contacts anywhere are listed, masked.
+  Result<TraceAnswer> Contacts(const auth::Principal& who, std::string_view id_number,
+                               std::int64_t from, std::int64_t to, int depth);
+  // `named`: people the investigation names (exposures), degree 1 besides co-presence.
+  Result<TraceAnswer> ContactsOf(const auth::Principal& who, std::int64_t person_id,
+                                 std::int64_t from, std::int64_t to, int depth,
+                                 const std::vector<NamedContact>& named = {});
+  Result<std::vector<Visit>> Trajectory(const auth::Principal& who, std::int64_t person_id,
+                                        std::int64_t from, std::int64_t to);
+
+  checkins::CheckinStore& engine() { return *engine_; }
+  base::UtcOffset offset() const { return offset_; }
+
+ private:
+  Result<TraceAnswer> Trace(const auth::Principal& who, const PersonBrief& index, std::int64_t from,
+                            std::int64_t to, int depth, const std::vector<NamedContact>& named);
+  Status Visible(const auth::Principal& who, const PersonBrief& person);
+  VenueRule RuleOfType(const std::string& type) const;
+
+  store::Database& db_;
+  auth::AuditLog& audit_;
+  const base::Clock& clock_;
+  base::UtcOffset offset_;
+  std::unique_ptr<checkins::CheckinStore> engine_;
+
+  mutable std::shared_mutex names_mu_;
+  std::vector<VenueInfo> venues_;  // by number; venues_[0] unused
+  std::map<std::string, std::uint32_t, std::less<>> venue_numbers_;
+  std::map<std::string, VenueRule> type_rules_;
+  VenueRules rules_;
+  std::map<std::string, std::uint32_t, std::less<>> person_numbers_;
+  bool people_loaded_ = false;
+  std::mutex ingest_mu_;  // one registration of new venues and people at a time
+};
+
+}  // namespace cordon::trace
