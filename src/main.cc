@@ -185,7 +185,7 @@ int Demo(const Config& config, std::int64_t population, std::uint64_t seed, bool
     plan.utc_offset_seconds = app.trace().engine().calendar().offset_seconds();
     plan.days = app.config().retention_days;
     Status checkins = cordon::demo::LoadCheckins(
-        app.db(), app.trace().engine(), plan,
+        app.db(), app.trace(), plan,
         [](const std::string& line) { std::cout << "  " << line << std::endl; });
     if (!checkins.ok()) {
       return Fail(checkins);

@@ -113,7 +113,7 @@ CheckinPlan PlanCheckins(const std::vector<DemoPerson>& people,
   return plan;
 }
 
-Status LoadCheckins(store::Database& db, checkins::CheckinStore& engine,
+Status LoadCheckins(store::Database& db, trace::TraceService& trace,
                     const CheckinPlanOptions& options,
                     const std::function<void(const std::string&)>& progress) {
   std::vector<DemoPerson> people;
@@ -153,9 +153,9 @@ Status LoadCheckins(store::Database& db, checkins::CheckinStore& engine,
   for (std::size_t at = 0; at < plan.rows.size(); at += kBatch) {
     const std::size_t n = std::min(kBatch, plan.rows.size() - at);
     CORDON_RETURN_IF_ERROR(
-        engine.Append(std::span<const checkins::Checkin>(plan.rows.data() + at, n)));
+        trace.AppendRows(std::span<const checkins::Checkin>(plan.rows.data() + at, n)));
   }
-  CORDON_RETURN_IF_ERROR(engine.CloseDays());
+  CORDON_RETURN_IF_ERROR(trace.engine().CloseDays());
   progress("check-ins (扫码记录): " + std::to_string(plan.rows.size()) + " over " +
            std::to_string(options.days) + " days; " + std::to_string(plan.planted.size()) +
            " planted meetings around " + std::to_string(cases.size()) + " cases");

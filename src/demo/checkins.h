@@ -12,6 +12,7 @@
 #include "checkins/checkin.h"
 #include "checkins/checkin_store.h"
 #include "store/database.h"
+#include "trace/service.h"
 
 namespace cordon::demo {
 
@@ -61,9 +62,9 @@ CheckinPlan PlanCheckins(const std::vector<DemoPerson>& people,
                          const std::vector<DemoVenue>& venues, const std::vector<DemoCase>& cases,
                          const CheckinPlanOptions& options);
 
-// Reads people, venues, rules and cases from the database, plans, appends to the engine in large
-// batches and seals the closed days. `progress` gets a line per stage.
-Status LoadCheckins(store::Database& db, checkins::CheckinStore& engine,
+// Reads people, venues, rules and cases from the database, plans, appends in large batches
+// (trace::TraceService::AppendRows) and seals the closed days. `progress` gets a line per stage.
+Status LoadCheckins(store::Database& db, trace::TraceService& trace,
                     const CheckinPlanOptions& options,
                     const std::function<void(const std::string&)>& progress);
 

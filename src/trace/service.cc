@@ -1,9 +1,15 @@
 #include "trace/service.h"
 
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 
 #include "auth/rules.h"
 #include "base/csv.h"
@@ -50,14 +56,41 @@ TraceService::TraceService(store::Database& db, auth::AuditLog& audit, const bas
                            base::UtcOffset offset)
     : db_(db), audit_(audit), clock_(clock), offset_(offset) {}
 
-TraceService::~TraceService() = default;
+TraceService::~TraceService() {
+  {
+    std::lock_guard lock(follow_mu_);
+    stop_ = true;
+  }
+  follow_cv_.notify_all();
+  if (follower_.joinable()) {
+    follower_.join();
+  }
+}
 
 Status TraceService::Open(checkins::StoreOptions options) {
   options.utc_offset_seconds = static_cast<std::int32_t>(offset_.minutes.count() * 60);
   if (!options.now) {
     options.now = [this] { return UnixSeconds(clock_.Now()); };
   }
+  const bool read_only = options.read_only;
+  const std::string dir = options.dir;
   CORDON_ASSIGN_OR_RETURN(engine_, checkins::CheckinStore::Open(std::move(options)));
+  CORDON_RETURN_IF_ERROR(ReloadVenues());
+  shared_log_ = db_.Dialect() == "postgresql";
+  if (shared_log_ && !read_only) {
+    cursor_path_ = dir + "/shared-log-cursor";
+    if (std::ifstream in(cursor_path_); in) {
+      in >> cursor_;
+    }
+    // Rows fetched before a crash may be in the engine though the cursor was not saved: the
+    // first pass skips what the engine already holds.
+    CORDON_RETURN_IF_ERROR(FollowOnce(/*deduplicate=*/true));
+    follower_ = std::thread([this] { Follow(); });
+  }
+  return Status::Ok();
+}
+
+Status TraceService::ReloadVenues() {
   std::vector<VenueInfo> venues;
   std::map<std::string, VenueRule> rules;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
@@ -351,11 +384,147 @@ Result<IngestReport> TraceService::Ingest(const auth::Principal& who,
     report.duplicates += duplicate ? 1 : 0;
     return duplicate;
   });
-  CORDON_RETURN_IF_ERROR(engine_->Append(batch));
+  CORDON_RETURN_IF_ERROR(shared_log_ ? AppendShared(batch) : engine_->Append(batch));
   report.accepted = static_cast<std::int64_t>(batch.size());
   CORDON_RETURN_IF_ERROR(audit_.Record(
       who, {"checkins.ingest", "checkin", std::to_string(report.accepted), "ok", "", ""}));
   return report;
+}
+
+Status TraceService::AppendRows(std::span<const Checkin> rows) {
+  return shared_log_ ? AppendShared(rows) : engine_->Append(rows);
+}
+
+Status TraceService::AppendShared(std::span<const Checkin> rows) {
+  if (rows.empty()) {
+    return Status::Ok();
+  }
+  std::int64_t last = 0;
+  CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
+    constexpr std::size_t kChunk = 500;
+    for (std::size_t at = 0; at < rows.size(); at += kChunk) {
+      const std::size_t n = std::min(kChunk, rows.size() - at);
+      std::string sql = "INSERT INTO checkin_log (person_id, venue_id, time) VALUES ";
+      store::Params params;
+      params.reserve(n * 3);
+      for (std::size_t i = 0; i < n; ++i) {
+        sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+        const Checkin& c = rows[at + i];
+        params.emplace_back(static_cast<std::int64_t>(c.person));
+        params.emplace_back(static_cast<std::int64_t>(c.venue));
+        params.emplace_back(static_cast<std::int64_t>(c.time));
+      }
+      CORDON_RETURN_IF_ERROR(s.Exec(sql, params).status());
+    }
+    // Writers hold the database's writer lock, so ids commit in order and this is ours.
+    CORDON_ASSIGN_OR_RETURN(last, s.QueryInt("SELECT MAX(id) FROM checkin_log", {}));
+    return Status::Ok();
+  }));
+  // Acknowledged once this node's engine holds them too: a search right after sees them.
+  std::unique_lock lock(follow_mu_);
+  follow_now_ = true;
+  follow_cv_.notify_all();
+  if (!follow_cv_.wait_for(lock, std::chrono::seconds(30),
+                           [&] { return cursor_ >= last || stop_; })) {
+    return Unavailable("check-ins were stored but this node has not caught up yet; retry");
+  }
+  return Status::Ok();
+}
+
+Status TraceService::FollowOnce(bool deduplicate) {
+  std::int64_t cursor = 0;
+  {
+    std::lock_guard lock(follow_mu_);
+    cursor = cursor_;
+  }
+  constexpr std::int64_t kPage = 200'000;
+  while (true) {
+    std::vector<Checkin> rows;
+    std::int64_t last = cursor;
+    CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) {
+      return s.Query(
+          "SELECT id, person_id, venue_id, time FROM checkin_log WHERE id > ? ORDER BY id LIMIT ?",
+          {cursor, kPage}, [&](const store::Row& row) {
+            last = row.Int(0);
+            rows.push_back({static_cast<std::uint32_t>(row.Int(2)),
+                            static_cast<std::uint32_t>(row.Int(3)),
+                            static_cast<std::uint32_t>(row.Int(1))});
+            return Status::Ok();
+          });
+    }));
+    if (last == cursor) {
+      return Status::Ok();
+    }
+    const auto first_day = engine_->FirstRetainedDay();
+    const auto last_day = engine_->Today() + 1;
+    auto held = engine_->snapshot();
+    bool unknown_venue = false;
+    {
+      std::shared_lock names(names_mu_);
+      std::erase_if(rows, [&](const Checkin& c) {
+        const auto day = engine_->calendar().DayOf(c.time);
+        if (day < first_day || day > last_day) {
+          return true;
+        }
+        unknown_venue = unknown_venue || c.venue >= venues_.size() || venues_[c.venue].id == 0;
+        bool duplicate = false;
+        if (deduplicate) {
+          held->AtVenue(c.venue, c.time, c.time,
+                        [&](const Checkin& h) { duplicate = duplicate || h.person == c.person; });
+        }
+        return duplicate;
+      });
+    }
+    if (unknown_venue) {
+      CORDON_RETURN_IF_ERROR(ReloadVenues());  // registered by another node
+    }
+    CORDON_RETURN_IF_ERROR(engine_->Append(rows));
+    // The cursor after the rows: a crash in between re-reads them, and the next start skips
+    // those already held.
+    const std::string temp = cursor_path_ + ".part";
+    if (std::FILE* f = std::fopen(temp.c_str(), "w"); f != nullptr) {
+      std::fprintf(f, "%lld\n", static_cast<long long>(last));
+      std::fflush(f);
+      ::fdatasync(::fileno(f));
+      std::fclose(f);
+      std::rename(temp.c_str(), cursor_path_.c_str());
+    }
+    {
+      std::lock_guard lock(follow_mu_);
+      cursor_ = last;
+    }
+    follow_cv_.notify_all();
+    cursor = last;
+  }
+}
+
+void TraceService::Follow() {
+  std::unique_lock lock(follow_mu_);
+  while (!stop_) {
+    follow_cv_.wait_for(lock, std::chrono::milliseconds(100),
+                        [this] { return follow_now_ || stop_; });
+    if (stop_) {
+      break;
+    }
+    follow_now_ = false;
+    lock.unlock();
+    if (Status followed = FollowOnce(false); !followed.ok()) {
+      spdlog::error("check-ins: following the shared log failed: {}", followed.message());
+    }
+    // Retention of the shared log, once an hour, by whichever node comes first.
+    const std::int64_t now = UnixSeconds(clock_.Now());
+    if (now - last_purge_ > 3600) {
+      last_purge_ = now;
+      const std::int64_t cutoff = engine_->calendar().DayStart(engine_->FirstRetainedDay());
+      Status purged = db_.Write([&](store::Session& s) {
+        return s.Exec("DELETE FROM checkin_log WHERE time < ?", {cutoff}).status();
+      });
+      if (!purged.ok()) {
+        spdlog::error("check-ins: retention of the shared log failed: {}", purged.message());
+      }
+    }
+    lock.lock();
+  }
 }
 
 Status TraceService::Visible(const auth::Principal& who, const PersonBrief& person) {

@@ -3,13 +3,16 @@
 // contacts.h applies the contact rule; this layer speaks in ID numbers and venue codes.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "auth/audit_log.h"
@@ -104,6 +107,9 @@ class TraceService {
   Result<std::vector<Visit>> Trajectory(const auth::Principal& who, std::int64_t person_id,
                                         std::int64_t from, std::int64_t to);
 
+  // Rows already numbered and validated (the demo city's): into the engine, or on PostgreSQL
+  // into the shared log that every node's engine follows.
+  Status AppendRows(std::span<const checkins::Checkin> rows);
   checkins::CheckinStore& engine() { return *engine_; }
   base::UtcOffset offset() const { return offset_; }
 
@@ -112,6 +118,12 @@ class TraceService {
                             std::int64_t to, int depth, const std::vector<NamedContact>& named);
   Status Visible(const auth::Principal& who, const PersonBrief& person);
   VenueRule RuleOfType(const std::string& type) const;
+  Status ReloadVenues();
+  // Several nodes (PostgreSQL): rows go to the shared checkin_log, and each node's engine
+  // follows it by id; the cursor is kept beside the engine's files.
+  Status AppendShared(std::span<const checkins::Checkin> rows);
+  Status FollowOnce(bool deduplicate);
+  void Follow();
 
   store::Database& db_;
   auth::AuditLog& audit_;
@@ -127,6 +139,16 @@ class TraceService {
   std::map<std::string, std::uint32_t, std::less<>> person_numbers_;
   bool people_loaded_ = false;
   std::mutex ingest_mu_;  // one registration of new venues and people at a time
+
+  bool shared_log_ = false;
+  std::string cursor_path_;
+  std::mutex follow_mu_;  // the cursor, and waking the follower
+  std::condition_variable follow_cv_;
+  std::int64_t cursor_ = 0;  // the last checkin_log id in the engine
+  bool follow_now_ = false;
+  bool stop_ = false;
+  std::int64_t last_purge_ = 0;
+  std::thread follower_;
 };
 
 }  // namespace cordon::trace

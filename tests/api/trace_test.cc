@@ -301,6 +301,44 @@ TEST_F(TraceApiTest, ACasesContactsArePreviewedThenListedAsLeadsOnce) {
   EXPECT_EQ(again["already_listed"], total);
 }
 
+TEST_F(TraceApiTest, TwoNodesOnOneDatabaseAnswerTheSame) {
+  if (server_.backend() != "postgresql") {
+    GTEST_SKIP() << "several nodes share a PostgreSQL database (CORDON_TEST_PG)";
+  }
+  CordonServer second(CordonServer::SecondNode{}, server_);
+  const std::string admin2 = second.Login("admin");
+  const std::int64_t t = QuietHour();
+  int status = 0;
+  // Half the meeting on each node, one venue new on the second.
+  PostCheckins(Line(numbers_[0], "TEST-N1", t) + Line(numbers_[1], "TEST-N1", t + 30), &status);
+  ASSERT_EQ(status, 200);
+  auto res = second.Client().Post("/api/v1/checkins", Bearer(admin2),
+                                  Line(numbers_[2], "TEST-N1", t - 30) +
+                                      Line(numbers_[0], "TEST-N2", t + 60) +
+                                      Line(numbers_[3], "TEST-N2", t + 90),
+                                  "application/x-ndjson");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json query = {{"id_number", numbers_[0]}, {"from", t - 60}, {"to", t + 60}, {"depth", 2}};
+  // The first node follows the second's rows within its polling interval.
+  json one;
+  for (int i = 0; i < 50; ++i) {
+    one = Contacts(query, &status, admin_);
+    if (status == 200 && Find(one["contacts"], ids_[3]) != nullptr) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto two = second.Client().Post("/api/v1/trace/contacts", Bearer(admin2), query.dump(),
+                                  "application/json");
+  ASSERT_TRUE(two);
+  ASSERT_EQ(two->status, 200) << two->body;
+  EXPECT_EQ(one["contacts"], json::parse(two->body)["contacts"]);
+  for (std::size_t i : {1U, 2U, 3U}) {
+    EXPECT_NE(Find(one["contacts"], ids_[i]), nullptr) << i << " " << one.dump();
+  }
+}
+
 TEST_F(TraceApiTest, AKillDuringIngestLosesNoAcknowledgedCheckIn) {
   const std::int64_t t = QuietHour();
   std::atomic<int> acknowledged{0};

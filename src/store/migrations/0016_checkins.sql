@@ -31,3 +31,15 @@ INSERT INTO venue_rules VALUES (1, 'cinema', 1800, 0);
 INSERT INTO venue_rules VALUES (1, 'unknown', 1800, 0);
 -- A metro station or a railway hub: ±5 minutes, companions to test, not to quarantine.
 INSERT INTO venue_rules VALUES (1, 'transit', 300, 1);
+
+-- On PostgreSQL, several nodes share one database: check-ins are written once here, in the
+-- order of their ids (writers are serialised), and every node's engine follows this log, so
+-- that every node answers the same. On SQLite, one process, the engine's own log suffices and
+-- this table stays empty.
+CREATE TABLE checkin_log (
+  id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL,
+  venue_id INTEGER NOT NULL,
+  time INTEGER NOT NULL
+);
+CREATE INDEX checkin_log_time ON checkin_log (time);
