@@ -424,7 +424,7 @@ void CheckinStore::MergeRuns() {
     while (true) {
       std::map<int, std::vector<std::shared_ptr<const OwnedColumns>>> classes;
       for (const auto& run : runs) {
-        classes[std::bit_width(run->rows()) / 2].push_back(run);
+        classes[static_cast<int>(std::bit_width(run->rows()) / 2)].push_back(run);
       }
       auto full = std::ranges::find_if(classes, [](const auto& c) { return c.second.size() >= 4; });
       if (full == classes.end()) {

@@ -45,7 +45,7 @@ void RadixSort(std::vector<T>& items, int bits) {
   }
 }
 
-int BitsFor(std::uint32_t span) { return span == 0 ? 0 : std::bit_width(span); }
+int BitsFor(std::uint32_t span) { return span == 0 ? 0 : static_cast<int>(std::bit_width(span)); }
 
 }  // namespace
 

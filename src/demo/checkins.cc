@@ -78,7 +78,7 @@ CheckinPlan PlanCheckins(const std::vector<DemoPerson>& people,
     return plan;
   }
   for (const DemoCase& c : cases) {
-    const std::int64_t lookback = std::max(c.positive_at - 4 * 86'400, earliest);
+    const std::int64_t lookback = std::max(c.positive_at - std::int64_t{4} * 86'400, earliest);
     const std::int64_t last = std::min(c.positive_at, options.now);
     if (last <= lookback) {
       continue;

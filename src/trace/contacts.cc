@@ -35,7 +35,7 @@ class ContactSet {
     return contacts_[it->second];
   }
   bool Has(std::uint32_t person) const { return where_.contains(person); }
-  std::vector<Contact>& contacts() { return contacts_; }
+  std::vector<Contact>& List() { return contacts_; }
 
   std::vector<Contact> Take() {
     for (Contact& c : contacts_) {
@@ -122,7 +122,7 @@ ContactResult FindContacts(const Snapshot& snapshot, const VenueRules& rules,
   ContactSet secondary;
   if (query.depth >= 2) {
     auto excluded = [&](std::uint32_t p) { return p == index || close.Has(p); };
-    for (const Contact& c : close.contacts()) {
+    for (const Contact& c : close.List()) {
       // From when they met the case: a contact passes on only what they caught after it.
       Meet(snapshot, rules, c.person, c.first, query.to, excluded,
            [&](bool companion_only, std::uint32_t met, const Evidence& e) {

@@ -29,8 +29,14 @@ json ReportJson(const IngestReport& report) {
 }
 
 json ContactJson(const TracedContact& c, base::UtcOffset offset) {
+  // The evidence that decides (the earliest meetings) is kept; a regular at the same venue
+  // would otherwise send thousands of rows. The total says how many there were.
+  constexpr std::size_t kEvidenceShown = 50;
   json evidence = json::array();
   for (const EvidenceRow& e : c.evidence) {
+    if (evidence.size() == kEvidenceShown) {
+      break;
+    }
     const std::int64_t gap = std::abs(static_cast<std::int64_t>(e.contact_time) -
                                       static_cast<std::int64_t>(e.index_time));
     evidence.push_back({{"venue_code", e.venue_code.empty() ? json(nullptr) : json(e.venue_code)},
@@ -49,7 +55,8 @@ json ContactJson(const TracedContact& c, base::UtcOffset offset) {
               {"region_name", c.person.region_name},
               {"degree", c.degree},
               {"kind", KindName(c.kind)},
-              {"evidence", evidence}};
+              {"evidence", evidence},
+              {"evidence_total", c.evidence.size()}};
   if (c.degree == 2 && !c.evidence.empty()) {
     out["via_person_id"] = c.evidence.front().via_person_id;
   }
@@ -141,8 +148,9 @@ void RegisterRoutes(http::Server& server, TraceService& trace) {
         const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count();
-        CORDON_ASSIGN_OR_RETURN(std::int64_t from,
-                                TimeParam(ctx.request, "from", now - 14 * 86'400, offset));
+        CORDON_ASSIGN_OR_RETURN(
+            std::int64_t from,
+            TimeParam(ctx.request, "from", now - std::int64_t{14} * 86'400, offset));
         CORDON_ASSIGN_OR_RETURN(std::int64_t to, TimeParam(ctx.request, "to", now, offset));
         CORDON_ASSIGN_OR_RETURN(auto visits, trace.Trajectory(*ctx.principal, id, from, to));
         json items = json::array();

@@ -23,8 +23,10 @@ std::int64_t Now() {
 // Yesterday at 03:00 in +08:00: always past, inside retention, and outside the hours the demo
 // city's check-ins are generated in, so the test's own rows are the only ones then.
 std::int64_t QuietHour() {
-  const std::int64_t local = Now() + 8 * 3600;
-  return (local / 86'400 - 1) * 86'400 + 3 * 3600 - 8 * 3600;
+  constexpr std::int64_t kDay = 86'400;
+  constexpr std::int64_t kOffset = 8 * 3600;
+  const std::int64_t local = Now() + kOffset;
+  return (local / kDay - 1) * kDay + 3 * 3600 - kOffset;
 }
 
 class TraceApiTest : public ::testing::Test {
@@ -89,13 +91,14 @@ TEST_F(TraceApiTest, IngestReportsEachBadLineByFieldAndIsIdempotent) {
   std::string bad_check = numbers_[0];
   bad_check.back() = bad_check.back() == '1' ? '2' : '1';
   const std::string stranger = WithCheckDigit("11010519800101777");
-  std::string body = Line(numbers_[0], "TEST-A", t) + Line(numbers_[1], "TEST-A", t + 60) +
-                     Line(bad_check, "TEST-A", t) +                     // line 3: check digit
-                     Line(numbers_[2], "TEST-A", Now() + 86'400) +      // line 4: the future
-                     "not json\n" +                                     // line 5
-                     Line(numbers_[3], "bad code!", t) +                // line 6
-                     Line(stranger, "TEST-A", t + 120) +                // a new, unverified file
-                     Line(numbers_[4], "TEST-A", Now() - 40 * 86'400);  // line 8: past retention
+  std::string body =
+      Line(numbers_[0], "TEST-A", t) + Line(numbers_[1], "TEST-A", t + 60) +
+      Line(bad_check, "TEST-A", t) +                                   // line 3: check digit
+      Line(numbers_[2], "TEST-A", Now() + 86'400) +                    // line 4: the future
+      "not json\n" +                                                   // line 5
+      Line(numbers_[3], "bad code!", t) +                              // line 6
+      Line(stranger, "TEST-A", t + 120) +                              // a new, unverified file
+      Line(numbers_[4], "TEST-A", Now() - std::int64_t{40} * 86'400);  // line 8: past retention
   int status = 0;
   json report = PostCheckins(body, &status);
   ASSERT_EQ(status, 200) << report.dump();
@@ -348,7 +351,7 @@ TEST_F(TraceApiTest, AKillDuringIngestLosesNoAcknowledgedCheckIn) {
     for (int batch = 0; !stop && batch < 2000; ++batch) {
       std::string body;
       for (int i = 0; i < 50; ++i) {
-        body += Line(numbers_[7], "TEST-K", t + batch * 50 + i);
+        body += Line(numbers_[7], "TEST-K", t + std::int64_t{batch} * 50 + i);
       }
       auto res = client.Post("/api/v1/checkins", Bearer(admin_), body, "application/x-ndjson");
       if (!res || res->status != 200) {

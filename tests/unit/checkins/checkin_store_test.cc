@@ -50,7 +50,7 @@ TEST_F(CheckinStoreTest, AppendedRowsAreFoundAtTheirVenueAndOnTheirPersonsTrajec
   auto store = OpenStore();
   std::vector<Checkin> rows;
   for (std::uint32_t i = 0; i < 50; ++i) {
-    rows.push_back({i % 5, T(kNoon - 3600 + i * 60), 100 + i % 7});
+    rows.push_back({i % 5, T(kNoon - 3600 + std::int64_t{i} * 60), 100 + i % 7});
   }
   ASSERT_TRUE(store->Append(rows).ok());
   auto snap = store->snapshot();

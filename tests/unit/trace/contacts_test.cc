@@ -166,7 +166,8 @@ TEST_F(ContactsTest, MatchesABruteForceScanOnRandomCities) {
   for (int round = 0; round < 12; ++round) {
     const bool seal = round % 2 == 1;
     std::vector<Checkin> rows;
-    const auto start = static_cast<std::uint32_t>(kNoon - 3 * 86'400);
+    const auto start = static_cast<std::uint32_t>(kNoon - std::int64_t{3} * 86'400);
+    rows.reserve(1500);
     for (int i = 0; i < 1500; ++i) {
       rows.push_back({1 + static_cast<std::uint32_t>(rng() % 15),
                       start + static_cast<std::uint32_t>(rng() % (3 * 86'400 + 3600)),

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 using checkins::Checkin;
 
 TEST(SeededOutbreakTest, TheEngineFindsEveryTrueContactAndNothingElse) {
-  const std::int64_t now = 1'795'492'800;
+  constexpr std::int64_t kNow = 1'795'492'800;
   std::vector<demo::DemoPerson> people;
   for (std::uint32_t i = 1; i <= 3000; ++i) {
     people.push_back({i, i % 12});
@@ -30,10 +30,10 @@ TEST(SeededOutbreakTest, TheEngineFindsEveryTrueContactAndNothingElse) {
   }
   std::vector<demo::DemoCase> cases;
   for (std::uint32_t c = 0; c < 12; ++c) {
-    cases.push_back({100 + c * 37, now - static_cast<std::int64_t>(c) * 86'400 - 3600});
+    cases.push_back({100 + c * 37, kNow - static_cast<std::int64_t>(c) * 86'400 - 3600});
   }
   demo::CheckinPlanOptions options;
-  options.now = now;
+  options.now = kNow;
   options.days = 8;
   options.seed = 3;
   auto plan = demo::PlanCheckins(people, venues, cases, options);
@@ -46,7 +46,7 @@ TEST(SeededOutbreakTest, TheEngineFindsEveryTrueContactAndNothingElse) {
   checkins::StoreOptions store_options;
   store_options.dir = dir.string();
   store_options.background = false;
-  store_options.now = [now] { return now; };
+  store_options.now = [] { return kNow; };
   auto store = checkins::CheckinStore::Open(store_options);
   ASSERT_TRUE(store.has_value());
   ASSERT_TRUE((*store)->Append(plan.rows).ok());
@@ -65,7 +65,7 @@ TEST(SeededOutbreakTest, TheEngineFindsEveryTrueContactAndNothingElse) {
   for (const auto& k : cases) {
     ContactQuery q;
     q.person = k.person;
-    q.from = static_cast<std::uint32_t>(k.positive_at - 4 * 86'400);
+    q.from = static_cast<std::uint32_t>(k.positive_at - std::int64_t{4} * 86'400);
     q.to = static_cast<std::uint32_t>(k.positive_at);
     auto result = FindContacts(*(*store)->snapshot(), rules, q);
     std::set<std::uint32_t> found;
