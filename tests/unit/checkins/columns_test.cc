@@ -74,6 +74,34 @@ TEST(ColumnsTest, RangesMatchABruteForceScan) {
                        std::ranges::count_if(rows, [](const Checkin& r) { return r.venue == 3; })));
 }
 
+TEST(ColumnsTest, SparseNumbersSortTheSameWayByRadix) {
+  std::mt19937 rng(5);
+  std::vector<Checkin> rows(4000);
+  for (auto& c : rows) {
+    // Venue and person numbers far apart: more than four times the rows between the extremes.
+    c = {static_cast<std::uint32_t>((rng() % 50) * 1'000'003),
+         1'000 + static_cast<std::uint32_t>(rng() % 5'000),
+         static_cast<std::uint32_t>((rng() % 300) * 100'019)};
+  }
+  OwnedColumns cols = OwnedColumns::Build(rows);
+  Columns c = cols.view();
+  std::vector<Checkin> expected = rows;
+  std::ranges::sort(expected, [](const Checkin& a, const Checkin& b) {
+    return std::tie(a.venue, a.time, a.person) < std::tie(b.venue, b.time, b.person);
+  });
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(c.Row(i), expected[i]) << i;
+  }
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    Checkin a = c.Row(c.by_person[i - 1]);
+    Checkin b = c.Row(c.by_person[i]);
+    ASSERT_LE(std::tie(a.person, a.time), std::tie(b.person, b.time));
+    if (a.person == b.person && a.time == b.time) {
+      ASSERT_LT(c.by_person[i - 1], c.by_person[i]) << "ties keep venue order";
+    }
+  }
+}
+
 TEST(ColumnsTest, WideKeysFallBackToAComparisonSort) {
   std::vector<Checkin> rows = {
       {UINT32_MAX, 5, UINT32_MAX}, {0, UINT32_MAX, 0}, {0, 0, 1}, {0, 0, 0}};
