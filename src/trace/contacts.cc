@@ -4,8 +4,6 @@
 #include <cstdlib>
 #include <limits>
 #include <tuple>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace cordon::trace {
 namespace {
@@ -18,52 +16,127 @@ std::uint32_t Gap(const Evidence& e) {
                                        : e.contact_time - e.index_time;
 }
 
-// Contacts keyed by person, kept in the order first met; sorted at the end.
+// Person number -> slot, open addressing: a secondary search can meet a million people, where a
+// node-based map spent more time allocating than the search did reading check-ins.
+class PersonSlots {
+ public:
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  std::uint32_t Find(std::uint32_t person) const {
+    if (keys_.empty()) {
+      return kNone;
+    }
+    for (std::size_t i = Hash(person) & mask_;; i = (i + 1) & mask_) {
+      if (keys_[i] == person) {
+        return values_[i];
+      }
+      if (keys_[i] == kNone) {
+        return kNone;
+      }
+    }
+  }
+  // The slot of `person`, or `fresh` stored as its slot when it has none.
+  std::pair<std::uint32_t, bool> Insert(std::uint32_t person, std::uint32_t fresh) {
+    if ((size_ + 1) * 2 > keys_.size()) {
+      Grow();
+    }
+    for (std::size_t i = Hash(person) & mask_;; i = (i + 1) & mask_) {
+      if (keys_[i] == person) {
+        return {values_[i], false};
+      }
+      if (keys_[i] == kNone) {
+        keys_[i] = person;
+        values_[i] = fresh;
+        ++size_;
+        return {fresh, true};
+      }
+    }
+  }
+
+ private:
+  static std::size_t Hash(std::uint32_t x) {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(x) * 0x9E3779B97F4A7C15ULL) >> 20);
+  }
+  void Grow() {
+    std::vector<std::uint32_t> keys = std::move(keys_);
+    std::vector<std::uint32_t> values = std::move(values_);
+    const std::size_t capacity = keys.empty() ? 1024 : keys.size() * 2;
+    keys_.assign(capacity, kNone);
+    values_.assign(capacity, 0);
+    mask_ = capacity - 1;
+    size_ = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] != kNone) {
+        Insert(keys[i], values[i]);
+      }
+    }
+  }
+  std::vector<std::uint32_t> keys_;
+  std::vector<std::uint32_t> values_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+// Contacts found so far: a head per person and all evidence in one flat array, grouped and
+// sorted once at the end.
 class ContactSet {
  public:
-  Contact& At(std::uint32_t person, int degree, ContactKind kind, std::uint32_t index_person) {
-    auto [it, inserted] = where_.try_emplace(person, contacts_.size());
-    if (inserted) {
+  std::uint32_t At(std::uint32_t person, int degree, ContactKind kind, std::uint32_t index_person) {
+    auto [slot, fresh] = slots_.Insert(person, static_cast<std::uint32_t>(heads_.size()));
+    if (fresh) {
       Contact c;
       c.person = person;
       c.degree = degree;
       c.kind = kind;
       c.index_person = index_person;
       c.first = std::numeric_limits<std::uint32_t>::max();
-      contacts_.push_back(std::move(c));
+      heads_.push_back(std::move(c));
     }
-    return contacts_[it->second];
+    return slot;
   }
-  bool Has(std::uint32_t person) const { return where_.contains(person); }
-  std::vector<Contact>& List() { return contacts_; }
+  void Add(std::uint32_t slot, const Evidence& e) {
+    evidence_.push_back({slot, e});
+    heads_[slot].first = std::min(heads_[slot].first, e.contact_time);
+  }
+  bool Has(std::uint32_t person) const { return slots_.Find(person) != PersonSlots::kNone; }
+  Contact& Head(std::uint32_t slot) { return heads_[slot]; }
+  const std::vector<Contact>& Heads() const { return heads_; }
 
   std::vector<Contact> Take() {
-    for (Contact& c : contacts_) {
-      std::ranges::sort(c.evidence, [](const Evidence& a, const Evidence& b) {
-        return std::tie(a.contact_time, a.venue, a.index_time, a.via) <
-               std::tie(b.contact_time, b.venue, b.index_time, b.via);
-      });
-      c.evidence.erase(std::unique(c.evidence.begin(), c.evidence.end(),
-                                   [](const Evidence& a, const Evidence& b) {
-                                     return a.venue == b.venue && a.index_time == b.index_time &&
-                                            a.contact_time == b.contact_time && a.via == b.via;
-                                   }),
-                       c.evidence.end());
+    std::ranges::sort(evidence_, [](const Item& a, const Item& b) {
+      return std::tie(a.slot, a.e.contact_time, a.e.venue, a.e.index_time, a.e.via) <
+             std::tie(b.slot, b.e.contact_time, b.e.venue, b.e.index_time, b.e.via);
+    });
+    std::size_t at = 0;
+    for (std::uint32_t slot = 0; slot < heads_.size(); ++slot) {
+      std::size_t end = at;
+      while (end < evidence_.size() && evidence_[end].slot == slot) {
+        ++end;
+      }
+      auto& out = heads_[slot].evidence;
+      out.reserve(end - at);
+      for (std::size_t i = at; i < end; ++i) {
+        const Evidence& e = evidence_[i].e;
+        if (out.empty() || out.back().venue != e.venue || out.back().index_time != e.index_time ||
+            out.back().contact_time != e.contact_time || out.back().via != e.via) {
+          out.push_back(e);
+        }
+      }
+      at = end;
     }
-    std::ranges::sort(contacts_, {}, &Contact::person);
-    where_.clear();
-    return std::move(contacts_);
+    evidence_.clear();
+    std::ranges::sort(heads_, {}, &Contact::person);
+    return std::move(heads_);
   }
 
  private:
-  std::unordered_map<std::uint32_t, std::size_t> where_;
-  std::vector<Contact> contacts_;
+  struct Item {
+    std::uint32_t slot;
+    Evidence e;
+  };
+  PersonSlots slots_;
+  std::vector<Contact> heads_;
+  std::vector<Item> evidence_;
 };
-
-void AddEvidence(Contact& c, const Evidence& e) {
-  c.evidence.push_back(e);
-  c.first = std::min(c.first, e.contact_time);
-}
 
 // Everyone at each of `who`'s check-ins in [from, to] within the venue's window, other than
 // those `skip` rejects. `emit(venue_rule_companion, met, evidence)`.
@@ -103,31 +176,26 @@ ContactResult FindContacts(const Snapshot& snapshot, const VenueRules& rules,
   Meet(
       snapshot, rules, index, query.from, query.to, [](std::uint32_t) { return false; },
       [&](bool companion_only, std::uint32_t met, const Evidence& e) {
-        AddEvidence(companion_only ? companions.At(met, 0, ContactKind::kCoPresence, index)
-                                   : close.At(met, 1, ContactKind::kCoPresence, index),
-                    e);
+        ContactSet& set = companion_only ? companions : close;
+        set.Add(set.At(met, companion_only ? 0 : 1, ContactKind::kCoPresence, index), e);
       });
   for (const NamedContact& named : query.named) {
     if (named.person == index) {
       continue;
     }
-    const bool known = close.Has(named.person);
-    Contact& c = close.At(named.person, 1, named.kind, index);
-    if (!known) {
-      c.kind = named.kind;
-    }
-    AddEvidence(c, Evidence{0, named.time, named.time, index});
+    close.Add(close.At(named.person, 1, named.kind, index),
+              Evidence{0, named.time, named.time, index});
   }
 
   ContactSet secondary;
   if (query.depth >= 2) {
     auto excluded = [&](std::uint32_t p) { return p == index || close.Has(p); };
-    for (const Contact& c : close.List()) {
+    for (const Contact& c : close.Heads()) {
       // From when they met the case: a contact passes on only what they caught after it.
       Meet(snapshot, rules, c.person, c.first, query.to, excluded,
            [&](bool companion_only, std::uint32_t met, const Evidence& e) {
              if (!companion_only) {
-               AddEvidence(secondary.At(met, 2, ContactKind::kCoPresence, index), e);
+               secondary.Add(secondary.At(met, 2, ContactKind::kCoPresence, index), e);
              }
            });
     }
@@ -146,35 +214,44 @@ ContactResult FindContacts(const Snapshot& snapshot, const VenueRules& rules,
 
 ContactResult FindContactsOfCluster(const Snapshot& snapshot, const VenueRules& rules,
                                     std::span<const ContactQuery> queries) {
-  std::unordered_set<std::uint32_t> cases;
+  PersonSlots cases;
   for (const ContactQuery& q : queries) {
-    cases.insert(q.person);
+    cases.Insert(q.person, 0);
   }
-  // Closest link: lower degree first (companions, degree 0, rank after 2), then shorter gap.
+  // Closest link: lower degree first (companions, degree 0, rank after 2), then the shorter
+  // gap, then the lower case number. Computed once per contact found.
+  using Rank = std::tuple<int, std::uint32_t, std::uint32_t>;
   auto rank = [](const Contact& c) {
     std::uint32_t best = std::numeric_limits<std::uint32_t>::max();
     for (const Evidence& e : c.evidence) {
       best = std::min(best, Gap(e));
     }
-    return std::make_tuple(c.degree == 0 ? 3 : c.degree, best, c.index_person);
+    return Rank{c.degree == 0 ? 3 : c.degree, best, c.index_person};
   };
-  std::unordered_map<std::uint32_t, Contact> best;
+  PersonSlots where;
+  std::vector<Contact> best;
+  std::vector<Rank> best_rank;
   for (const ContactQuery& q : queries) {
     ContactResult one = FindContacts(snapshot, rules, q);
     for (auto* list : {&one.close, &one.secondary, &one.companions}) {
       for (Contact& c : *list) {
-        if (cases.contains(c.person)) {
+        if (cases.Find(c.person) != PersonSlots::kNone) {
           continue;
         }
-        auto [it, inserted] = best.try_emplace(c.person, c);
-        if (!inserted && rank(c) < rank(it->second)) {
-          it->second = std::move(c);
+        const Rank r = rank(c);
+        auto [slot, fresh] = where.Insert(c.person, static_cast<std::uint32_t>(best.size()));
+        if (fresh) {
+          best.push_back(std::move(c));
+          best_rank.push_back(r);
+        } else if (r < best_rank[slot]) {
+          best[slot] = std::move(c);
+          best_rank[slot] = r;
         }
       }
     }
   }
   ContactResult result;
-  for (auto& [person, c] : best) {
+  for (Contact& c : best) {
     (c.degree == 1   ? result.close
      : c.degree == 2 ? result.secondary
                      : result.companions)

@@ -14,6 +14,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr std::int64_t kHour = 3600;
+
 std::int64_t Now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -23,34 +25,34 @@ std::int64_t Now() {
 class CasesApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new CordonServer();
-    admin_ = server_->Login("admin");
-    json page = Json(server_->Client().Get("/api/v1/people?limit=200", Bearer(admin_)));
-    people_ = page["items"];
+    server = new CordonServer();
+    admin_token = server->Login("admin");
+    json page = Json(server->Client().Get("/api/v1/people?limit=200", Bearer(admin_token)));
+    people = page["items"];
     // Two grids with people in each: the worker of the first sees only its own.
-    grid_a_ = people_[0]["region"];
+    grid_a = people[0]["region"];
     // A grid of another district, when the city has one: the highest code on file.
-    grid_b_ = server_->Sql("SELECT MAX(region_code) FROM people");
-    grid_b_ = grid_b_.substr(0, grid_b_.find('\n'));
-    json more =
-        Json(server_->Client().Get("/api/v1/people?limit=200&region=" + grid_b_, Bearer(admin_)));
+    grid_b = server->Sql("SELECT MAX(region_code) FROM people");
+    grid_b = grid_b.substr(0, grid_b.find('\n'));
+    json more = Json(
+        server->Client().Get("/api/v1/people?limit=200&region=" + grid_b, Bearer(admin_token)));
     for (const auto& p : more["items"]) {
-      people_.push_back(p);
+      people.push_back(p);
     }
-    ASSERT_NE(grid_a_, grid_b_);
-    server_->AddUser("case_worker_a", "grid_worker", grid_a_);
-    server_->AddUser("case_epi", "epidemiologist", grid_a_.substr(0, 6));
-    worker_ = server_->Login("case_worker_a");
-    epi_ = server_->Login("case_epi");
+    ASSERT_NE(grid_a, grid_b);
+    server->AddUser("case_worker_a", "grid_worker", grid_a);
+    server->AddUser("case_epi", "epidemiologist", grid_a.substr(0, 6));
+    worker_token = server->Login("case_worker_a");
+    epi_token = server->Login("case_epi");
   }
   static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    delete server;
+    server = nullptr;
   }
 
   // The next person of `grid` not used by an earlier test.
   static std::int64_t Person(const std::string& grid) {
-    for (auto& p : people_) {
+    for (auto& p : people) {
       if (p["region"] == grid && !p.contains("used")) {
         p["used"] = true;
         return p["id"];
@@ -61,8 +63,8 @@ class CasesApiTest : public ::testing::Test {
   }
 
   static json Send(const std::string& method, const std::string& path, const json& body,
-                   int* status, const std::string& token = admin_) {
-    auto client = server_->Client();
+                   int* status, const std::string& token = admin_token) {
+    auto client = server->Client();
     httplib::Result res =
         method == "POST"     ? client.Post(path, Bearer(token), body.dump(), "application/json")
         : method == "PATCH"  ? client.Patch(path, Bearer(token), body.dump(), "application/json")
@@ -88,31 +90,31 @@ class CasesApiTest : public ::testing::Test {
                : error["error"]["details"][0]["field"].get<std::string>();
   }
 
-  static CordonServer* server_;
-  static std::string admin_, worker_, epi_, grid_a_, grid_b_;
-  static json people_;
+  static CordonServer* server;
+  static std::string admin_token, worker_token, epi_token, grid_a, grid_b;
+  static json people;
 };
 
-CordonServer* CasesApiTest::server_ = nullptr;
-std::string CasesApiTest::admin_;
-std::string CasesApiTest::worker_;
-std::string CasesApiTest::epi_;
-std::string CasesApiTest::grid_a_;
-std::string CasesApiTest::grid_b_;
-json CasesApiTest::people_;
+CordonServer* CasesApiTest::server = nullptr;
+std::string CasesApiTest::admin_token;
+std::string CasesApiTest::worker_token;
+std::string CasesApiTest::epi_token;
+std::string CasesApiTest::grid_a;
+std::string CasesApiTest::grid_b;
+json CasesApiTest::people;
 
 TEST_F(CasesApiTest, ACaseIsReportedReadListedAndEditedWithItsMeasure) {
   int status = 0;
-  const std::int64_t person = Person(grid_a_);
+  const std::int64_t person = Person(grid_a);
   json c = NewCase(person, 3, &status,
                    {{"onset_date", DaysAgo(1)},
                     {"hospital", "市第一人民医院"},
-                    {"sampling_at", Now() - 10 * 3600}});
+                    {"sampling_at", Now() - 10 * kHour}});
   ASSERT_EQ(status, 201) << c.dump();
   EXPECT_EQ(c["person_id"], person);
   EXPECT_NE(c["name"].get<std::string>().find('*'), std::string::npos);
   EXPECT_NE(c["id_number"].get<std::string>().find("********"), std::string::npos);
-  EXPECT_EQ(c["region"], grid_a_);
+  EXPECT_EQ(c["region"], grid_a);
   EXPECT_EQ(c["onset_date"], DaysAgo(1));
   EXPECT_EQ(c["clock"]["reported"], "late");  // 3 h and not reported
   EXPECT_EQ(c["clock"]["listed"], "pending");
@@ -140,9 +142,10 @@ TEST_F(CasesApiTest, ACaseIsReportedReadListedAndEditedWithItsMeasure) {
   }
   EXPECT_TRUE(listed);
 
-  json patched = Send(
-      "PATCH", path,
-      {{"reported_at", Now() - 2 * 3600}, {"outcome", "under_treatment"}, {"version", 1}}, &status);
+  json patched =
+      Send("PATCH", path,
+           {{"reported_at", Now() - 2 * kHour}, {"outcome", "under_treatment"}, {"version", 1}},
+           &status);
   ASSERT_EQ(status, 200) << patched.dump();
   EXPECT_EQ(patched["version"], 2);
   EXPECT_EQ(patched["clock"]["reported"], "ok");
@@ -157,19 +160,19 @@ TEST_F(CasesApiTest, ACaseIsReportedReadListedAndEditedWithItsMeasure) {
   EXPECT_EQ(status, 409);
 
   const std::string id = std::to_string(c["id"].get<std::int64_t>());
-  EXPECT_EQ(server_->AuditSql("SELECT COUNT(*) FROM audit WHERE action IN ('cases.create', "
-                              "'cases.update') AND object_id = '" +
-                              id + "'"),
+  EXPECT_EQ(server->AuditSql("SELECT COUNT(*) FROM audit WHERE action IN ('cases.create', "
+                             "'cases.update') AND object_id = '" +
+                             id + "'"),
             "3\n");
-  EXPECT_EQ(server_->AuditSql("SELECT COUNT(*) FROM audit WHERE action = 'measures.create' AND "
-                              "reason = '病例 #" +
-                              id + "'"),
+  EXPECT_EQ(server->AuditSql("SELECT COUNT(*) FROM audit WHERE action = 'measures.create' AND "
+                             "reason = '病例 #" +
+                             id + "'"),
             "1\n");
 }
 
 TEST_F(CasesApiTest, BadInputIsNamed) {
   int status = 0;
-  const std::int64_t person = Person(grid_a_);
+  const std::int64_t person = Person(grid_a);
   json e = Send("POST", "/api/v1/cases", {{"classification", "confirmed"}, {"positive_at", Now()}},
                 &status);
   EXPECT_EQ(status, 400);
@@ -210,59 +213,59 @@ TEST_F(CasesApiTest, BadInputIsNamed) {
 
 TEST_F(CasesApiTest, AGridWorkerSeesOnlyTheirGridsCasesAndWritesNone) {
   int status = 0;
-  json mine = NewCase(Person(grid_a_), 2, &status);
+  json mine = NewCase(Person(grid_a), 2, &status);
   ASSERT_EQ(status, 201);
-  json other = NewCase(Person(grid_b_), 2, &status);
+  json other = NewCase(Person(grid_b), 2, &status);
   ASSERT_EQ(status, 201);
-  json list = Send("GET", "/api/v1/cases?limit=200", {}, &status, worker_);
+  json list = Send("GET", "/api/v1/cases?limit=200", {}, &status, worker_token);
   ASSERT_EQ(status, 200);
   bool saw_mine = false;
   for (const auto& c : list["cases"]) {
-    EXPECT_EQ(c["region"], grid_a_);
+    EXPECT_EQ(c["region"], grid_a);
     saw_mine = saw_mine || c["id"] == mine["id"];
   }
   EXPECT_TRUE(saw_mine);
   const std::string other_id = std::to_string(other["id"].get<std::int64_t>());
-  Send("GET", "/api/v1/cases/" + other_id, {}, &status, worker_);
+  Send("GET", "/api/v1/cases/" + other_id, {}, &status, worker_token);
   EXPECT_EQ(status, 404);
-  Send("GET", "/api/v1/cases/" + other_id + "/investigation", {}, &status, worker_);
+  Send("GET", "/api/v1/cases/" + other_id + "/investigation", {}, &status, worker_token);
   EXPECT_EQ(status, 404);
-  Send("GET", "/api/v1/cases?region=" + grid_b_, {}, &status, worker_);
+  Send("GET", "/api/v1/cases?region=" + grid_b, {}, &status, worker_token);
   EXPECT_EQ(status, 404);
-  EXPECT_EQ(server_->AuditSql("SELECT COUNT(*) FROM audit WHERE action = 'authz_denied' AND "
-                              "object_type = 'case' AND object_id = '" +
-                              other_id + "'"),
+  EXPECT_EQ(server->AuditSql("SELECT COUNT(*) FROM audit WHERE action = 'authz_denied' AND "
+                             "object_type = 'case' AND object_id = '" +
+                             other_id + "'"),
             "2\n");
   Send("GET", "/api/v1/cases/" + std::to_string(mine["id"].get<std::int64_t>()), {}, &status,
-       worker_);
+       worker_token);
   EXPECT_EQ(status, 200);
-  NewCase(Person(grid_a_), 1, &status);  // as admin: fine; as the worker: refused
+  NewCase(Person(grid_a), 1, &status);  // as admin: fine; as the worker: refused
   Send("POST", "/api/v1/cases",
-       {{"person_id", Person(grid_a_)}, {"classification", "confirmed"}, {"positive_at", Now()}},
-       &status, worker_);
+       {{"person_id", Person(grid_a)}, {"classification", "confirmed"}, {"positive_at", Now()}},
+       &status, worker_token);
   EXPECT_EQ(status, 403);
   // An auditor reads cases; a person outside the epidemiologist's district is a 404.
-  server_->AddUser("case_auditor", "auditor", grid_a_.substr(0, 6));
-  Send("GET", "/api/v1/cases", {}, &status, server_->Login("case_auditor"));
+  server->AddUser("case_auditor", "auditor", grid_a.substr(0, 6));
+  Send("GET", "/api/v1/cases", {}, &status, server->Login("case_auditor"));
   EXPECT_EQ(status, 200);
-  if (grid_b_.substr(0, 6) != grid_a_.substr(0, 6)) {
+  if (grid_b.substr(0, 6) != grid_a.substr(0, 6)) {
     Send("POST", "/api/v1/cases",
-         {{"person_id", Person(grid_b_)}, {"classification", "confirmed"}, {"positive_at", Now()}},
-         &status, epi_);
+         {{"person_id", Person(grid_b)}, {"classification", "confirmed"}, {"positive_at", Now()}},
+         &status, epi_token);
     EXPECT_EQ(status, 404);
   }
 }
 
 TEST_F(CasesApiTest, TheInvestigationRecordIsKeptVersionedAndPrinted) {
   int status = 0;
-  json c = NewCase(Person(grid_a_), 5, &status);
+  json c = NewCase(Person(grid_a), 5, &status);
   ASSERT_EQ(status, 201);
   const std::string base =
       "/api/v1/cases/" + std::to_string(c["id"].get<std::int64_t>()) + "/investigation";
-  const std::int64_t met = Person(grid_a_);
+  const std::int64_t met = Person(grid_a);
   json e = Send("POST", base,
-                {{"at", Now() - 30 * 3600},
-                 {"until", Now() - 29 * 3600},
+                {{"at", Now() - 30 * kHour},
+                 {"until", Now() - 29 * kHour},
                  {"kind", "person"},
                  {"person_id", met},
                  {"text", "与朋友共同就餐 <b>"}},
@@ -272,7 +275,7 @@ TEST_F(CasesApiTest, TheInvestigationRecordIsKeptVersionedAndPrinted) {
   EXPECT_NE(e["person_name"].get<std::string>().find('*'), std::string::npos);
   EXPECT_EQ(e["author"], "admin");
   json first = Send("POST", base,
-                    {{"at", Now() - 50 * 3600}, {"kind", "activity"}, {"text", "居家"}}, &status);
+                    {{"at", Now() - 50 * kHour}, {"kind", "activity"}, {"text", "居家"}}, &status);
   ASSERT_EQ(status, 201);
   json entries = Send("GET", base, {}, &status);
   ASSERT_EQ(entries["entries"].size(), 2u);
@@ -281,12 +284,12 @@ TEST_F(CasesApiTest, TheInvestigationRecordIsKeptVersionedAndPrinted) {
   const std::string entry = base + "/" + std::to_string(e["id"].get<std::int64_t>());
   json put =
       Send("PUT", entry,
-           {{"at", Now() - 30 * 3600}, {"kind", "person"}, {"text", "改：同住"}, {"version", 1}},
+           {{"at", Now() - 30 * kHour}, {"kind", "person"}, {"text", "改：同住"}, {"version", 1}},
            &status);
   ASSERT_EQ(status, 200) << put.dump();
   EXPECT_EQ(put["version"], 2);
-  Send("PUT", entry, {{"at", Now() - 30 * 3600}, {"kind", "person"}, {"text", "x"}, {"version", 1}},
-       &status);
+  Send("PUT", entry,
+       {{"at", Now() - 30 * kHour}, {"kind", "person"}, {"text", "x"}, {"version", 1}}, &status);
   EXPECT_EQ(status, 409);
   json bad = Send("POST", base, {{"at", Now()}, {"kind", "venue"}, {"text", "x"}}, &status);
   EXPECT_EQ(status, 400);
@@ -303,7 +306,7 @@ TEST_F(CasesApiTest, TheInvestigationRecordIsKeptVersionedAndPrinted) {
   bad = Send("POST", base, {{"kind", "activity"}, {"text", "x"}}, &status);
   EXPECT_EQ(Field(bad), "at");
 
-  auto res = server_->Client().Get(base + "/export?format=html", Bearer(admin_));
+  auto res = server->Client().Get(base + "/export?format=html", Bearer(admin_token));
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
   EXPECT_EQ(res->get_header_value("Content-Type"), "text/html; charset=utf-8");
@@ -316,7 +319,7 @@ TEST_F(CasesApiTest, TheInvestigationRecordIsKeptVersionedAndPrinted) {
   EXPECT_NE(res->body.find("改：同住"), std::string::npos);
   EXPECT_FALSE(std::regex_search(res->body, std::regex("\\d{17}[\\dXx]")));
   EXPECT_FALSE(std::regex_search(res->body, std::regex("1[3-9]\\d{9}")));
-  res = server_->Client().Get(base + "/export?format=docx", Bearer(admin_));
+  res = server->Client().Get(base + "/export?format=docx", Bearer(admin_token));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   EXPECT_EQ(Field(json::parse(res->body)), "format");
@@ -328,28 +331,28 @@ TEST_F(CasesApiTest, TheInvestigationRecordIsKeptVersionedAndPrinted) {
   entries = Send("GET", base, {}, &status);
   EXPECT_EQ(entries["entries"].size(), 1u);
   const std::string id = std::to_string(c["id"].get<std::int64_t>());
-  EXPECT_EQ(server_->AuditSql("SELECT COUNT(*) FROM audit WHERE action LIKE 'cases.entry_%' AND "
-                              "object_id = '" +
-                              id + "'"),
+  EXPECT_EQ(server->AuditSql("SELECT COUNT(*) FROM audit WHERE action LIKE 'cases.entry_%' AND "
+                             "object_id = '" +
+                             id + "'"),
             "4\n");
-  EXPECT_EQ(server_->AuditSql("SELECT COUNT(*) FROM audit WHERE action = 'cases.export'"), "1\n");
+  EXPECT_EQ(server->AuditSql("SELECT COUNT(*) FROM audit WHERE action = 'cases.export'"), "1\n");
 }
 
 TEST_F(CasesApiTest, ExposuresFormAChainWithoutLoopsAndAClusterDrawsIt) {
   int status = 0;
   json cluster = Send("POST", "/api/v1/clusters",
-                      {{"name", "测试聚集性疫情"}, {"region", grid_a_.substr(0, 6)}}, &status);
+                      {{"name", "测试聚集性疫情"}, {"region", grid_a.substr(0, 6)}}, &status);
   ASSERT_EQ(status, 201) << cluster.dump();
   EXPECT_EQ(cluster["cases"], 0);
   const std::int64_t cluster_id = cluster["id"];
   std::vector<std::int64_t> person;
   for (int i = 0; i < 3; ++i) {
-    person.push_back(Person(grid_a_));
+    person.push_back(Person(grid_a));
     NewCase(person.back(), 30 - 10 * i, &status,
             {{"cluster_id", cluster_id}, {"onset_date", DaysAgo(2 - i)}});
     ASSERT_EQ(status, 201);
   }
-  const std::int64_t outsider = Person(grid_b_);  // the source of the first, not a case here
+  const std::int64_t outsider = Person(grid_b);  // the source of the first, not a case here
   const auto link = [&](std::int64_t from, std::int64_t to, const std::string& kind) {
     return Send("POST", "/api/v1/exposures",
                 {{"source_person_id", from}, {"target_person_id", to}, {"kind", kind}}, &status);
@@ -392,7 +395,7 @@ TEST_F(CasesApiTest, ExposuresFormAChainWithoutLoopsAndAClusterDrawsIt) {
 
   // The worker of the grid sees the district's cluster; the outsider of another grid is hidden.
   json seen = Send("GET", "/api/v1/clusters/" + std::to_string(cluster_id) + "/graph", {}, &status,
-                   worker_);
+                   worker_token);
   ASSERT_EQ(status, 200);
   for (const auto& n : seen["nodes"]) {
     if (n["person_id"] == outsider) {
@@ -401,7 +404,7 @@ TEST_F(CasesApiTest, ExposuresFormAChainWithoutLoopsAndAClusterDrawsIt) {
       EXPECT_NE(n["name"], "已脱敏");
     }
   }
-  json clusters = Send("GET", "/api/v1/clusters", {}, &status, worker_);
+  json clusters = Send("GET", "/api/v1/clusters", {}, &status, worker_token);
   ASSERT_EQ(status, 200);
   bool found = false;
   for (const auto& c : clusters["clusters"]) {
@@ -416,7 +419,7 @@ TEST_F(CasesApiTest, ExposuresFormAChainWithoutLoopsAndAClusterDrawsIt) {
                       {{"name", "某小区聚集性疫情"}}, &status);
   ASSERT_EQ(status, 200);
   EXPECT_EQ(renamed["name"], "某小区聚集性疫情");
-  Send("POST", "/api/v1/clusters", {{"name", ""}, {"region", grid_a_}}, &status);
+  Send("POST", "/api/v1/clusters", {{"name", ""}, {"region", grid_a}}, &status);
   EXPECT_EQ(status, 400);
   Send("POST", "/api/v1/clusters", {{"name", "x"}, {"region", "999999"}}, &status);
   EXPECT_EQ(status, 404);
@@ -429,14 +432,14 @@ TEST_F(CasesApiTest, ExposuresFormAChainWithoutLoopsAndAClusterDrawsIt) {
   EXPECT_EQ(status, 201);
   // Three links, one deleted, one more; the cluster made and renamed.
   EXPECT_GE(
-      std::stoi(server_->AuditSql("SELECT COUNT(*) FROM audit WHERE action IN ('exposures.create', "
-                                  "'exposures.delete', 'clusters.create', 'clusters.rename')")),
+      std::stoi(server->AuditSql("SELECT COUNT(*) FROM audit WHERE action IN ('exposures.create', "
+                                 "'exposures.delete', 'clusters.create', 'clusters.rename')")),
       7);
 }
 
 TEST_F(CasesApiTest, TheEpidemicCurveHasEveryDayAndTheClockItsTargets) {
   int status = 0;
-  const std::string grid = grid_b_;
+  const std::string grid = grid_b;
   json none =
       Send("GET", "/api/v1/epicurve?region=" + grid + "&from=" + DaysAgo(6) + "&to=" + DaysAgo(0),
            {}, &status);
@@ -497,8 +500,8 @@ TEST_F(CasesApiTest, TheEpidemicCurveHasEveryDayAndTheClockItsTargets) {
   EXPECT_EQ(late["cases"].size(), clock["late"].get<std::size_t>());
   Send("GET", "/api/v1/cases?late=yes", {}, &status);
   EXPECT_EQ(status, 400);
-  Send("GET", "/api/v1/cases/clock?region=" + grid_b_, {}, &status, worker_);
-  EXPECT_EQ(status, grid_b_ == grid_a_ ? 200 : 404);
+  Send("GET", "/api/v1/cases/clock?region=" + grid_b, {}, &status, worker_token);
+  EXPECT_EQ(status, grid_b == grid_a ? 200 : 404);
 }
 
 }  // namespace
