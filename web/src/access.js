@@ -39,6 +39,11 @@ const PAGE_ROLES = {
   clusters: ['admin', 'commander', 'epidemiologist', 'auditor'],
   epicurve: ['admin', 'commander', 'epidemiologist', 'auditor'],
   clock: ['admin', 'commander', 'epidemiologist', 'auditor'],
+  // 密接/次密接查询: where everyone went is the most sensitive data here: the tracing teams and
+  // command only (the trace permission; the server answers 403 to others).
+  trace: ['admin', 'commander', 'epidemiologist'],
+  // 扫码记录导入: those who load the check-ins (checkins_write).
+  checkinsImport: ['admin', 'epidemiologist'],
 }
 
 export function canSee(page, role) {

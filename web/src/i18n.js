@@ -3,6 +3,8 @@ import zhCN from './locales/zh-CN.js'
 import en from './locales/en.js'
 import casesZhCN from './locales/cases/zh-CN.js'
 import casesEn from './locales/cases/en.js'
+import traceZhCN from './locales/trace/zh-CN.js'
+import traceEn from './locales/trace/en.js'
 
 // The language choice is the only thing the UI keeps in localStorage.
 const LANG_KEY = 'cordon.lang'
@@ -33,7 +35,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merge(zhCN, casesZhCN), en: merge(en, casesEn) },
+  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN), en: merge(en, casesEn, traceEn) },
   missingWarn: false,
   fallbackWarn: false,
 })

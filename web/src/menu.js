@@ -37,7 +37,8 @@ export const MENU = [
     children: [
       { key: 'cases', route: 'cases' },
       { key: 'reports' },
-      { key: 'contacts' },
+      { key: 'contacts', route: 'trace' },
+      { key: 'checkinsImport', route: 'checkinsImport' },
       { key: 'chains', route: 'clusters' },
       { key: 'epicurve', route: 'epicurve' },
       { key: 'clock', route: 'clock' },

@@ -53,6 +53,10 @@ const routes = [
       { path: 'clusters', name: 'clusters', component: () => import('./views/clusters/ClustersView.vue'), meta: { page: 'clusters', title: 'menu.chains', menu: 'chains' } },
       { path: 'clusters/:id', name: 'cluster', component: () => import('./views/clusters/ClusterView.vue'), meta: { page: 'clusters', title: 'clusterGraph.title', menu: 'chains' } },
       { path: 'epicurve', name: 'epicurve', component: () => import('./views/epicurve/EpicurveView.vue'), meta: { page: 'epicurve', title: 'menu.epicurve', menu: 'epicurve' } },
+      // 密接/次密接查询 by ID number (the number travels in the POST body only, never in the URL).
+      { path: 'trace', name: 'trace', component: () => import('./views/trace/ContactsSearchView.vue'), meta: { page: 'trace', title: 'menu.contacts', menu: 'contacts' } },
+      // 扫码记录导入: a CSV of check-ins.
+      { path: 'checkins/import', name: 'checkinsImport', component: () => import('./views/trace/CheckinsImportView.vue'), meta: { page: 'checkinsImport', title: 'menu.checkinsImport', menu: 'checkinsImport' } },
       { path: 'clock', name: 'clock', component: () => import('./views/cases/ClockView.vue'), meta: { page: 'clock', title: 'menu.clock', menu: 'clock' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
     ],

@@ -60,7 +60,7 @@ function cellValue(cell) {
 }
 
 let loading = null
-function loadExcelJS() {
+export function loadExcelJS() {
   if (window.ExcelJS) return Promise.resolve(window.ExcelJS)
   if (!loading) {
     loading = new Promise((resolve, reject) => {
