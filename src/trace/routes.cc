@@ -29,12 +29,13 @@ json ReportJson(const IngestReport& report) {
 }
 
 json ContactJson(const TracedContact& c, base::UtcOffset offset) {
-  // The evidence that decides (the earliest meetings) is kept; a regular at the same venue
-  // would otherwise send thousands of rows. The total says how many there were.
-  constexpr std::size_t kEvidenceShown = 50;
+  // The evidence that decides (the earliest meetings) is kept: a close contact's first 20, a
+  // secondary contact's or companion's first 5 (the path). A dense city otherwise answers tens
+  // of megabytes for one search. The total says how many there were.
+  const std::size_t shown = c.degree == 1 ? 20 : 5;
   json evidence = json::array();
   for (const EvidenceRow& e : c.evidence) {
-    if (evidence.size() == kEvidenceShown) {
+    if (evidence.size() == shown) {
       break;
     }
     const std::int64_t gap = std::abs(static_cast<std::int64_t>(e.contact_time) -
