@@ -237,7 +237,8 @@ Status CheckinStore::Recover() {
   for (const auto& [g, path] : logs) {
     CORDON_ASSIGN_OR_RETURN(ReplayedLog log, CheckinLog::Replay(path));
     log.generation = g;
-    if (log.torn_tail) {
+    // A reader beside a running server may see a batch being written: not a crash.
+    if (log.torn_tail && !options_.read_only) {
       spdlog::warn("check-in log {}: an unacknowledged batch cut short by a crash was dropped",
                    path);
     }
@@ -282,7 +283,7 @@ Status CheckinStore::Recover() {
     }
     state->days_.push_back(std::move(part));
   }
-  if (replayed_rows > 0) {
+  if (replayed_rows > 0 && !options_.read_only) {
     spdlog::info("check-ins: {} rows replayed from {} logs", replayed_rows, replayed.size());
   }
   Publish(std::move(state));
