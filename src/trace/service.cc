@@ -302,7 +302,7 @@ Result<IngestReport> TraceService::Ingest(const auth::Principal& who,
   }
 
   // Numbers for people and venues; new ones registered in one transaction.
-  std::lock_guard ingest(ingest_mu_);
+  std::unique_lock ingest(ingest_mu_);
   if (!people_loaded_) {
     std::map<std::string, std::uint32_t> numbers;
     CORDON_RETURN_IF_ERROR(
@@ -330,6 +330,8 @@ Result<IngestReport> TraceService::Ingest(const auth::Principal& who,
   if (!new_people.empty() || !new_venues.empty()) {
     CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
       registered.clear();
+      report.new_venues = 0;
+      report.new_people = 0;
       for (auto& [number, person] : new_people) {
         CORDON_ASSIGN_OR_RETURN(auto found, FindPersonNumber(s, number));
         if (found) {
@@ -343,14 +345,19 @@ Result<IngestReport> TraceService::Ingest(const auth::Principal& who,
             s, who, {"people.create_unverified", "person", std::to_string(person), "ok", "", ""}));
       }
       for (const std::string& code : new_venues) {
+        CORDON_ASSIGN_OR_RETURN(auto known, FindVenue(s, code));
+        if (known) {
+          registered.push_back(std::move(*known));
+          continue;
+        }
         CORDON_ASSIGN_OR_RETURN(VenueInfo v, RegisterVenue(s, code));
         registered.push_back(std::move(v));
+        ++report.new_venues;
         CORDON_RETURN_IF_ERROR(
             audit_.Append(s, who, {"venues.register", "venue", code, "ok", "", ""}));
       }
       return Status::Ok();
     }));
-    report.new_venues = static_cast<std::int64_t>(registered.size());
     std::unique_lock lock(names_mu_);
     for (auto& [number, person] : new_people) {
       person_numbers_[number] = person;
@@ -365,6 +372,8 @@ Result<IngestReport> TraceService::Ingest(const auth::Principal& who,
     }
   }
 
+  // Registration done: appends from several requests may now share one fdatasync.
+  ingest.unlock();
   std::vector<Checkin> batch;
   batch.reserve(valid.size());
   {

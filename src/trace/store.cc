@@ -48,6 +48,18 @@ Result<std::map<std::string, VenueRule>> LoadVenueRules(store::Session& s) {
   return out;
 }
 
+Result<std::optional<VenueInfo>> FindVenue(store::Session& s, const std::string& code) {
+  std::optional<VenueInfo> out;
+  CORDON_RETURN_IF_ERROR(s.Query(
+      "SELECT id, code, name, type, needs_review FROM venues WHERE code = ? AND id IS NOT NULL",
+      {code}, [&](const store::Row& row) {
+        out = VenueInfo{static_cast<std::uint32_t>(row.Int(0)), row.Text(1), row.Text(2),
+                        row.Text(3), row.Int(4) != 0};
+        return Status::Ok();
+      }));
+  return out;
+}
+
 Result<VenueInfo> RegisterVenue(store::Session& s, const std::string& code) {
   CORDON_ASSIGN_OR_RETURN(std::int64_t last,
                           s.QueryInt("SELECT COALESCE(MAX(id), 0) FROM venues", {}));

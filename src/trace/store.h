@@ -36,6 +36,8 @@ struct PersonBrief {
 Result<std::vector<VenueInfo>> LoadVenues(store::Session& s);
 // The rules of the newest profile version that has any, by venue type.
 Result<std::map<std::string, VenueRule>> LoadVenueRules(store::Session& s);
+// The venue with this code, if any (another node may have registered it since this one loaded).
+Result<std::optional<VenueInfo>> FindVenue(store::Session& s, const std::string& code);
 // A venue first seen in a check-in: type 'unknown', flagged for review.
 Result<VenueInfo> RegisterVenue(store::Session& s, const std::string& code);
 
