@@ -313,13 +313,15 @@ Result<IngestReport> TraceService::Ingest(const auth::Principal& who,
     }
     people_loaded_ = true;
   }
-  std::map<std::string, std::uint32_t> new_people;
+  // A new ID number -> (a row that has it, its person number once registered).
+  std::map<std::string, std::pair<std::size_t, std::uint32_t>> new_people;
   std::set<std::string> new_venues;
   {
     std::shared_lock lock(names_mu_);
-    for (const Valid& v : valid) {
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+      const Valid& v = valid[i];
       if (!person_numbers_.contains(v.id_number)) {
-        new_people.emplace(v.id_number, 0);
+        new_people.try_emplace(v.id_number, i, 0);
       }
       if (!venue_numbers_.contains(v.venue_code)) {
         new_venues.insert(v.venue_code);
@@ -332,14 +334,14 @@ Result<IngestReport> TraceService::Ingest(const auth::Principal& who,
       registered.clear();
       report.new_venues = 0;
       report.new_people = 0;
-      for (auto& [number, person] : new_people) {
+      for (auto& [number, entry] : new_people) {
+        auto& [example, person] = entry;
         CORDON_ASSIGN_OR_RETURN(auto found, FindPersonNumber(s, number));
         if (found) {
           person = *found;
           continue;
         }
-        const Valid& example = *std::ranges::find(valid, number, &Valid::id_number);
-        CORDON_ASSIGN_OR_RETURN(person, CreateUnverifiedPerson(s, example.id, now_s));
+        CORDON_ASSIGN_OR_RETURN(person, CreateUnverifiedPerson(s, valid[example].id, now_s));
         ++report.new_people;
         CORDON_RETURN_IF_ERROR(audit_.Append(
             s, who, {"people.create_unverified", "person", std::to_string(person), "ok", "", ""}));
@@ -359,8 +361,8 @@ Result<IngestReport> TraceService::Ingest(const auth::Principal& who,
       return Status::Ok();
     }));
     std::unique_lock lock(names_mu_);
-    for (auto& [number, person] : new_people) {
-      person_numbers_[number] = person;
+    for (auto& [number, entry] : new_people) {
+      person_numbers_[number] = entry.second;
     }
     for (VenueInfo& v : registered) {
       if (v.id >= venues_.size()) {
