@@ -92,8 +92,10 @@ void SortByRadix(std::span<const Checkin> rows, std::uint32_t vmin, std::uint32_
   std::vector<std::uint64_t> keys(n);
   for (std::size_t i = 0; i < n; ++i) {
     const Checkin& c = rows[i];
-    keys[i] = (static_cast<std::uint64_t>(c.venue - vmin) << (tbits + pbits)) |
-              (static_cast<std::uint64_t>(c.time - tmin) << pbits) | (c.person - pmin);
+    // vbits + tbits + pbits <= 64, so a shift of 64 happens only when the venue part is 0.
+    const std::uint64_t venue_part =
+        tbits + pbits >= 64 ? 0 : static_cast<std::uint64_t>(c.venue - vmin) << (tbits + pbits);
+    keys[i] = venue_part | (static_cast<std::uint64_t>(c.time - tmin) << pbits) | (c.person - pmin);
   }
   RadixSort(keys, vbits + tbits + pbits);
   const std::uint64_t pmask = pbits == 0 ? 0 : (std::uint64_t{1} << pbits) - 1;
@@ -102,7 +104,8 @@ void SortByRadix(std::span<const Checkin> rows, std::uint32_t vmin, std::uint32_
     std::uint64_t k = keys[i];
     out.person[i] = static_cast<std::uint32_t>(k & pmask) + pmin;
     out.time[i] = static_cast<std::uint32_t>((k >> pbits) & tmask) + tmin;
-    out.venue[i] = static_cast<std::uint32_t>(k >> (tbits + pbits)) + vmin;
+    out.venue[i] =
+        (tbits + pbits >= 64 ? 0 : static_cast<std::uint32_t>(k >> (tbits + pbits))) + vmin;
   }
 }
 
