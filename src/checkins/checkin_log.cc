@@ -89,9 +89,11 @@ Result<ReplayedLog> CheckinLog::Replay(const std::string& path) {
       return Internal("check-in log " + path + " is damaged at byte " + std::to_string(at) +
                       " (batch checksum mismatch)");
     }
-    const std::size_t before = out.rows.size();
-    out.rows.resize(before + h.count);
-    std::memcpy(out.rows.data() + before, rows, payload);
+    if (payload > 0) {  // a carry of nothing is a valid batch; memcpy wants real pointers
+      const std::size_t before = out.rows.size();
+      out.rows.resize(before + h.count);
+      std::memcpy(out.rows.data() + before, rows, payload);
+    }
     if (h.kind == kCarryBatch) {
       out.carried.push_back(h.aux);
     }
