@@ -23,10 +23,11 @@ std::int64_t Now() {
 // Yesterday at 03:00 in +08:00: always past, inside retention, and outside the hours the demo
 // city's check-ins are generated in, so the test's own rows are the only ones then.
 std::int64_t QuietHour() {
-  constexpr std::int64_t kDay = 86'400;
-  constexpr std::int64_t kOffset = 8 * 3600;
+  constexpr std::int64_t kHour = 3600;
+  constexpr std::int64_t kDay = 24 * kHour;
+  constexpr std::int64_t kOffset = 8 * kHour;
   const std::int64_t local = Now() + kOffset;
-  return (local / kDay - 1) * kDay + 3 * 3600 - kOffset;
+  return (local / kDay - 1) * kDay + 3 * kHour - kOffset;
 }
 
 class TraceApiTest : public ::testing::Test {
