@@ -212,6 +212,29 @@ int Demo(const Config& config, std::int64_t population, std::uint64_t seed, bool
   return Serve(app, true);
 }
 
+// The operator on the server: an administrator over the whole region tree.
+cordon::Result<cordon::auth::Principal> CliOperator(App& app) {
+  cordon::auth::Principal op;
+  op.user.username = "cli";
+  op.user.role = cordon::auth::Role::kAdmin;
+  cordon::Status found = app.db().Read([&](cordon::store::Session& s) {
+    return s.Query("SELECT code, path FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1",
+                   {}, [&](const cordon::store::Row& row) {
+                     op.user.region_code = row.Text(0);
+                     op.region_path = row.Text(1);
+                     return cordon::Status::Ok();
+                   });
+  });
+  if (!found.ok()) {
+    return found;
+  }
+  if (op.user.region_code.empty()) {
+    return cordon::FailedPrecondition(
+        "no region tree in this database: generate a city (cordon demo) or load regions first");
+  }
+  return op;
+}
+
 // `cordon import leads`: the operator on the server, acting for the whole region tree.
 int ImportLeads(App& app, const std::string& file, const std::string& source) {
   std::ifstream in(file, std::ios::binary);
@@ -219,25 +242,11 @@ int ImportLeads(App& app, const std::string& file, const std::string& source) {
     return Fail(cordon::InvalidArgument("cannot read " + file));
   }
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  cordon::auth::Principal cli_operator;
-  cli_operator.user.username = "cli";
-  cli_operator.user.role = cordon::auth::Role::kAdmin;
-  cordon::Status found = app.db().Read([&](cordon::store::Session& s) {
-    return s.Query("SELECT code, path FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1",
-                   {}, [&](const cordon::store::Row& row) {
-                     cli_operator.user.region_code = row.Text(0);
-                     cli_operator.region_path = row.Text(1);
-                     return cordon::Status::Ok();
-                   });
-  });
-  if (!found.ok()) {
-    return Fail(found);
+  auto cli_operator = CliOperator(app);
+  if (!cli_operator.has_value()) {
+    return Fail(cli_operator.error());
   }
-  if (cli_operator.user.region_code.empty()) {
-    return Fail(cordon::FailedPrecondition(
-        "no region tree in this database: generate a city (cordon demo) or load regions first"));
-  }
-  auto report = app.leads().Import(cli_operator, source,
+  auto report = app.leads().Import(*cli_operator, source,
                                    std::filesystem::path(file).filename().string(), bytes);
   if (!report.has_value()) {
     std::cerr << "cordon: " << report.error().message() << "\n";
@@ -263,29 +272,6 @@ int ImportLeads(App& app, const std::string& file, const std::string& source) {
   std::cout << "accepted=" << report->accepted << " merged=" << report->merged
             << " rejected=" << report->rejected << std::endl;
   return 0;
-}
-
-// The operator on the server: an administrator over the whole region tree.
-cordon::Result<cordon::auth::Principal> CliOperator(App& app) {
-  cordon::auth::Principal op;
-  op.user.username = "cli";
-  op.user.role = cordon::auth::Role::kAdmin;
-  cordon::Status found = app.db().Read([&](cordon::store::Session& s) {
-    return s.Query("SELECT code, path FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1",
-                   {}, [&](const cordon::store::Row& row) {
-                     op.user.region_code = row.Text(0);
-                     op.region_path = row.Text(1);
-                     return cordon::Status::Ok();
-                   });
-  });
-  if (!found.ok()) {
-    return found;
-  }
-  if (op.user.region_code.empty()) {
-    return cordon::FailedPrecondition(
-        "no region tree in this database: generate a city (cordon demo) or load regions first");
-  }
-  return op;
 }
 
 // `cordon import checkins`: a line-numbered report of what was refused, then the counts.
