@@ -321,7 +321,9 @@ int TraceContacts(App& app, const std::string& id_number, const std::string& fro
   if (!op.has_value()) {
     return Fail(op.error());
   }
-  auto answer = app.trace().Contacts(*op, id_number, *from, *to, depth);
+  cordon::trace::SecondaryPage every;  // an export: every secondary contact, every meeting
+  every.every_meeting = true;
+  auto answer = app.trace().Contacts(*op, id_number, *from, *to, depth, every);
   if (!answer.has_value()) {
     return Fail(answer.error());
   }

@@ -22,6 +22,9 @@
 namespace cordon::bench_trace {
 namespace {
 
+// T3 as the API answers it: every secondary contact counted, the first page of them described.
+constexpr std::size_t kSecondaryPage = 1'000;
+
 namespace fs = std::filesystem;
 using checkins::CheckinStore;
 using checkins::StoreOptions;
@@ -126,8 +129,9 @@ void BM_SecondaryContacts(benchmark::State& state) {
   for (auto _ : state) {
     const IndexCase& c = d.sets.q2[i++ % d.sets.q2.size()];
     trace::ContactQuery q{c.person, c.from, c.to, 2, {}};
+    q.secondary_described = kSecondaryPage;
     trace::ContactResult r = trace::FindContacts(*d.snapshot, d.rules, q);
-    secondary += r.secondary.size();
+    secondary += r.secondary_people.size();
     benchmark::DoNotOptimize(r);
   }
   state.counters["secondary"] =

@@ -34,6 +34,9 @@
 namespace cordon::bench_trace {
 namespace {
 
+// T3 as the API answers it: every secondary contact counted, the first page of them described.
+constexpr std::size_t kSecondaryPage = 1'000;
+
 namespace fs = std::filesystem;
 using checkins::CheckinStore;
 using checkins::StoreOptions;
@@ -301,16 +304,17 @@ int Engine(const Workload& w, const std::string& out, const std::string& store_d
   for (std::size_t i = 0; i < sets.q2.size(); ++i) {
     const IndexCase& c = sets.q2[i];
     trace::ContactQuery q{c.person, c.from, c.to, 2, {}};
+    q.secondary_described = kSecondaryPage;
     if (i == 0) {
       (void)trace::FindContacts(*snapshot, rules, q);  // warm
     }
     auto start = Clock::now();
     trace::ContactResult r = trace::FindContacts(*snapshot, rules, q);
     q2.ms.push_back(MsSince(start));
-    answers.q2.push_back(r.secondary.size());
+    answers.q2.push_back(r.secondary_people.size());
     if (i < 5) {
       std::printf("  Q2 case %zu: %zu close, %zu secondary, %.1f ms\n", i, r.close.size(),
-                  r.secondary.size(), q2.ms.back());
+                  r.secondary_people.size(), q2.ms.back());
     }
   }
   std::printf("Q2 secondary contacts: %zu cases\n", sets.q2.size());

@@ -55,6 +55,11 @@ class Snapshot {
   // Calls fn(const Checkin&) for each check-in at `venue` with lo <= time <= hi (any order).
   template <typename Fn>
   void AtVenue(std::uint32_t venue, std::uint32_t lo, std::uint32_t hi, Fn&& fn) const;
+  // The parts holding the days that [lo, hi] touches: sorted(const Columns&) for each segment
+  // and run, unsorted(std::span<const Checkin>) for each batch of the tail. For a search that
+  // walks the columns itself (the secondary-contact sweep).
+  template <typename Sorted, typename Unsorted>
+  void Parts(std::uint32_t lo, std::uint32_t hi, Sorted&& sorted, Unsorted&& unsorted) const;
   std::size_t rows() const;
   Day first_day() const { return days_.empty() ? 0 : days_.front().day; }
   Day last_day() const { return days_.empty() ? 0 : days_.back().day; }
@@ -169,6 +174,30 @@ void Snapshot::AtVenue(std::uint32_t venue, std::uint32_t lo, std::uint32_t hi, 
           fn(c);
         }
       }
+    }
+  }
+}
+
+template <typename Sorted, typename Unsorted>
+void Snapshot::Parts(std::uint32_t lo, std::uint32_t hi, Sorted&& sorted,
+                     Unsorted&& unsorted) const {
+  if (lo > hi) {
+    return;
+  }
+  const Day first = calendar_.DayOf(lo);
+  const Day last = calendar_.DayOf(hi);
+  for (const DayPart& part : days_) {
+    if (part.day < first || part.day > last) {
+      continue;
+    }
+    if (part.segment) {
+      sorted(part.segment->columns());
+    }
+    for (const auto& run : part.runs) {
+      sorted(run->view());
+    }
+    for (const auto& batch : part.tail) {
+      unsorted(std::span<const Checkin>(*batch));
     }
   }
 }

@@ -5,6 +5,8 @@
 #include <limits>
 #include <tuple>
 
+#include "trace/secondary.h"
+
 namespace cordon::trace {
 namespace {
 
@@ -187,22 +189,25 @@ ContactResult FindContacts(const Snapshot& snapshot, const VenueRules& rules,
               Evidence{0, named.time, named.time, index});
   }
 
-  ContactSet secondary;
-  if (query.depth >= 2) {
-    auto excluded = [&](std::uint32_t p) { return p == index || close.Has(p); };
-    for (const Contact& c : close.Heads()) {
-      // From when they met the case: a contact passes on only what they caught after it.
-      Meet(snapshot, rules, c.person, c.first, query.to, excluded,
-           [&](bool companion_only, std::uint32_t met, const Evidence& e) {
-             if (!companion_only) {
-               secondary.Add(secondary.At(met, 2, ContactKind::kCoPresence, index), e);
-             }
-           });
-    }
-  }
   ContactResult result;
   result.close = close.Take();
-  result.secondary = secondary.Take();
+  if (query.depth >= 2) {
+    // From when they met the case: a contact passes on only what they caught after it.
+    std::vector<CloseStart> starts;
+    starts.reserve(result.close.size());
+    for (const Contact& c : result.close) {
+      starts.push_back({c.person, c.first});
+    }
+    const SecondarySweep sweep(snapshot, rules, index, starts, query.to);
+    result.secondary_people = sweep.People();
+    auto first = std::ranges::upper_bound(result.secondary_people, query.secondary_after);
+    const auto described = std::min<std::size_t>(
+        query.secondary_described, static_cast<std::size_t>(result.secondary_people.end() - first));
+    result.secondary = sweep.Describe(
+        std::span<const std::uint32_t>(
+            result.secondary_people.data() + (first - result.secondary_people.begin()), described),
+        query.secondary_meetings);
+  }
   // A person who is also a close contact is on that list only.
   auto companions_list = companions.Take();
   std::erase_if(companions_list, [&](const Contact& c) {
@@ -219,7 +224,7 @@ ContactResult FindContactsOfCluster(const Snapshot& snapshot, const VenueRules& 
     cases.Insert(q.person, 0);
   }
   // Closest link: lower degree first (companions, degree 0, rank after 2), then the shorter
-  // gap, then the lower case number. Computed once per contact found.
+  // gap between the two check-ins, then the lower case number.
   using Rank = std::tuple<int, std::uint32_t, std::uint32_t>;
   auto rank = [](const Contact& c) {
     std::uint32_t best = std::numeric_limits<std::uint32_t>::max();
@@ -228,37 +233,69 @@ ContactResult FindContactsOfCluster(const Snapshot& snapshot, const VenueRules& 
     }
     return Rank{c.degree == 0 ? 3 : c.degree, best, c.index_person};
   };
+  // Each person's best link so far: a Contact or, for degree 2, a SecondaryContact. A link
+  // replaced by a better one of the other shape is left behind as dead.
+  struct Best {
+    Rank rank;
+    bool secondary;
+    std::uint32_t at;
+  };
   PersonSlots where;
-  std::vector<Contact> best;
-  std::vector<Rank> best_rank;
+  std::vector<Best> best;
+  std::vector<Contact> contacts;
+  std::vector<SecondaryContact> secondaries;
+  std::vector<bool> contact_dead;
+  std::vector<bool> secondary_dead;
+  auto offer = [&](std::uint32_t person, const Rank& r, auto&& store) {
+    if (cases.Find(person) != PersonSlots::kNone) {
+      return;
+    }
+    auto [slot, fresh] = where.Insert(person, static_cast<std::uint32_t>(best.size()));
+    if (fresh) {
+      best.push_back(store());
+      best.back().rank = r;
+    } else if (r < best[slot].rank) {
+      (best[slot].secondary ? secondary_dead : contact_dead)[best[slot].at] = true;
+      best[slot] = store();
+      best[slot].rank = r;
+    }
+  };
   for (const ContactQuery& q : queries) {
     ContactResult one = FindContacts(snapshot, rules, q);
-    for (auto* list : {&one.close, &one.secondary, &one.companions}) {
+    for (auto* list : {&one.close, &one.companions}) {
       for (Contact& c : *list) {
-        if (cases.Find(c.person) != PersonSlots::kNone) {
-          continue;
-        }
-        const Rank r = rank(c);
-        auto [slot, fresh] = where.Insert(c.person, static_cast<std::uint32_t>(best.size()));
-        if (fresh) {
-          best.push_back(std::move(c));
-          best_rank.push_back(r);
-        } else if (r < best_rank[slot]) {
-          best[slot] = std::move(c);
-          best_rank[slot] = r;
-        }
+        offer(c.person, rank(c), [&] {
+          contacts.push_back(std::move(c));
+          contact_dead.push_back(false);
+          return Best{{}, false, static_cast<std::uint32_t>(contacts.size() - 1)};
+        });
       }
+    }
+    for (const SecondaryContact& c : one.secondary) {
+      offer(c.person, Rank{2, c.nearest_gap, c.index_person}, [&] {
+        secondaries.push_back(c);
+        secondary_dead.push_back(false);
+        return Best{{}, true, static_cast<std::uint32_t>(secondaries.size() - 1)};
+      });
     }
   }
   ContactResult result;
-  for (Contact& c : best) {
-    (c.degree == 1   ? result.close
-     : c.degree == 2 ? result.secondary
-                     : result.companions)
-        .push_back(std::move(c));
+  for (std::size_t i = 0; i < contacts.size(); ++i) {
+    if (!contact_dead[i]) {
+      (contacts[i].degree == 1 ? result.close : result.companions)
+          .push_back(std::move(contacts[i]));
+    }
   }
-  for (auto* list : {&result.close, &result.secondary, &result.companions}) {
-    std::ranges::sort(*list, {}, &Contact::person);
+  for (std::size_t i = 0; i < secondaries.size(); ++i) {
+    if (!secondary_dead[i]) {
+      result.secondary.push_back(secondaries[i]);
+    }
+  }
+  std::ranges::sort(result.close, {}, &Contact::person);
+  std::ranges::sort(result.companions, {}, &Contact::person);
+  std::ranges::sort(result.secondary, {}, &SecondaryContact::person);
+  for (const SecondaryContact& c : result.secondary) {
+    result.secondary_people.push_back(c.person);
   }
   return result;
 }

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -58,6 +60,20 @@ struct Contact {
   std::vector<Evidence> evidence;  // by contact time
 };
 
+// Called for each meeting behind a secondary contact, when every one is wanted (an export).
+using MeetingSink = std::function<void(std::uint32_t person, const Evidence& meeting)>;
+
+// A degree-2 contact, kept small: the set can be most of a city, so instead of every meeting it
+// holds how many there were, the earliest (by the contact's own check-in time, then the
+// nearest) and the shortest gap of any.
+struct SecondaryContact {
+  std::uint32_t person = 0;
+  std::uint32_t index_person = 0;
+  std::uint32_t meetings = 0;  // (close contact's check-in, own check-in) pairs within the window
+  std::uint32_t nearest_gap = 0;
+  Evidence first;  // `via` is the close contact met
+};
+
 // Someone named by the investigation or living with the case: degree 1 with its own evidence.
 struct NamedContact {
   std::uint32_t person = 0;
@@ -71,12 +87,18 @@ struct ContactQuery {
   std::uint32_t to = 0;
   int depth = 1;  // 1: close contacts; 2: and secondary contacts
   std::vector<NamedContact> named;
+  // Which secondary contacts to describe (all are counted): the first `secondary_described`
+  // above person `secondary_after`. An export hears every meeting behind them.
+  std::uint32_t secondary_after = 0;
+  std::size_t secondary_described = std::numeric_limits<std::size_t>::max();
+  const MeetingSink* secondary_meetings = nullptr;
 };
 
 struct ContactResult {
-  std::vector<Contact> close;       // degree 1, by person
-  std::vector<Contact> secondary;   // degree 2, by person
-  std::vector<Contact> companions;  // degree 0, by person; nobody already in `close`
+  std::vector<Contact> close;                   // degree 1, by person
+  std::vector<std::uint32_t> secondary_people;  // degree 2, all of them, by person
+  std::vector<SecondaryContact> secondary;      // those described, by person
+  std::vector<Contact> companions;              // degree 0, by person; nobody already in `close`
 };
 
 ContactResult FindContacts(const checkins::Snapshot& snapshot, const VenueRules& rules,

@@ -1,5 +1,6 @@
 #include "trace/routes.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "base/masking.h"
@@ -10,6 +11,9 @@ namespace cordon::trace {
 namespace {
 
 using nlohmann::json;
+
+constexpr std::int64_t kDefaultSecondaryPage = 1'000;
+constexpr std::int64_t kMaxSecondaryPage = 10'000;
 
 http::Response Answer(int status, const json& body) {
   http::Response res = http::JsonResponse(status, body.dump());
@@ -57,7 +61,7 @@ json ContactJson(const TracedContact& c, base::UtcOffset offset) {
               {"degree", c.degree},
               {"kind", KindName(c.kind)},
               {"evidence", evidence},
-              {"evidence_total", c.evidence.size()}};
+              {"evidence_total", c.evidence_total}};
   if (c.degree == 2 && !c.evidence.empty()) {
     out["via_person_id"] = c.evidence.front().via_person_id;
   }
@@ -121,8 +125,9 @@ json AnswerJson(const TraceAnswer& answer, base::UtcOffset offset) {
           {"companions", companions},
           {"counts",
            {{"close", answer.close.size()},
-            {"secondary", answer.secondary.size()},
-            {"companions", answer.companions.size()}}}};
+            {"secondary", answer.secondary_total},
+            {"companions", answer.companions.size()}}},
+          {"secondary_next", answer.secondary_next ? json(*answer.secondary_next) : json(nullptr)}};
 }
 
 void RegisterRoutes(http::Server& server, TraceService& trace) {
@@ -172,10 +177,19 @@ void RegisterRoutes(http::Server& server, TraceService& trace) {
                  auto from = TimeField(in, "from", offset);
                  auto to = TimeField(in, "to", offset);
                  auto depth = in.Int("depth", false, 1, 2);
+                 // Secondary contacts are all counted but named a page at a time: a set can be most
+                 // of a city. `secondary_next` of one answer is `secondary_after` of the next
+                 // request.
+                 auto limit = in.Int("secondary_limit", false, 0, kMaxSecondaryPage);
+                 auto after =
+                     in.Int("secondary_after", false, 0, std::numeric_limits<std::int64_t>::max());
                  CORDON_RETURN_IF_ERROR(in.Finish());
+                 SecondaryPage page;
+                 page.after = after.value_or(0);
+                 page.limit = static_cast<std::size_t>(limit.value_or(kDefaultSecondaryPage));
                  CORDON_ASSIGN_OR_RETURN(TraceAnswer answer,
                                          trace.Contacts(*ctx.principal, *id_number, *from, *to,
-                                                        static_cast<int>(depth.value_or(1))));
+                                                        static_cast<int>(depth.value_or(1)), page));
                  return Answer(200, AnswerJson(answer, offset));
                });
 }

@@ -59,9 +59,14 @@ void RegisterCaseContactsRoute(http::Server& server, TraceService& trace,
         }
         const std::int64_t to =
             c.reported_at != 0 ? std::max(c.reported_at, c.positive_at) : cases.Now();
+        // A preview names the first rows only; listing takes every secondary contact.
+        SecondaryPage page;
+        if (preview) {
+          page.limit = kPreviewRows;
+        }
         CORDON_ASSIGN_OR_RETURN(TraceAnswer answer,
                                 trace.ContactsOf(*ctx.principal, c.person_id, c.lookback_from, to,
-                                                 static_cast<int>(depth.value_or(2)), named));
+                                                 static_cast<int>(depth.value_or(2)), named, page));
         json all = AnswerJson(answer, offset);
         if (preview) {
           return http::JsonResponse(200, json{{"counts", all["counts"]},

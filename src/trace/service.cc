@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <span>
+#include <tuple>
+#include <unordered_map>
 
 #include "auth/rules.h"
 #include "base/csv.h"
@@ -548,7 +550,8 @@ Status TraceService::Visible(const auth::Principal& who, const PersonBrief& pers
 }
 
 Result<TraceAnswer> TraceService::Contacts(const auth::Principal& who, std::string_view id_number,
-                                           std::int64_t from, std::int64_t to, int depth) {
+                                           std::int64_t from, std::int64_t to, int depth,
+                                           const SecondaryPage& page) {
   CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kTrace));
   auto id = base::ParseResidentId(id_number, base::LocalDate(clock_.Now(), offset_));
   const std::string number = id.has_value() ? id->number : std::string(id_number);
@@ -560,12 +563,13 @@ Result<TraceAnswer> TraceService::Contacts(const auth::Principal& who, std::stri
   if (!person) {
     return NotFound("人员不存在或不在管辖范围内 (no such person in your jurisdiction)");
   }
-  return Trace(who, *person, from, to, depth, {});
+  return Trace(who, *person, from, to, depth, {}, page);
 }
 
 Result<TraceAnswer> TraceService::ContactsOf(const auth::Principal& who, std::int64_t person_id,
                                              std::int64_t from, std::int64_t to, int depth,
-                                             const std::vector<NamedContact>& named) {
+                                             const std::vector<NamedContact>& named,
+                                             const SecondaryPage& page) {
   CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kTrace));
   std::optional<PersonBrief> person;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
@@ -575,12 +579,13 @@ Result<TraceAnswer> TraceService::ContactsOf(const auth::Principal& who, std::in
   if (!person) {
     return NotFound("人员不存在或不在管辖范围内 (no such person in your jurisdiction)");
   }
-  return Trace(who, *person, from, to, depth, named);
+  return Trace(who, *person, from, to, depth, named, page);
 }
 
 Result<TraceAnswer> TraceService::Trace(const auth::Principal& who, const PersonBrief& index,
                                         std::int64_t from, std::int64_t to, int depth,
-                                        const std::vector<NamedContact>& named) {
+                                        const std::vector<NamedContact>& named,
+                                        const SecondaryPage& page) {
   if (depth != 1 && depth != 2) {
     return FieldInvalid("depth", "应为 1（密接）或 2（含次密接）(1 or 2)");
   }
@@ -604,63 +609,118 @@ Result<TraceAnswer> TraceService::Trace(const auth::Principal& who, const Person
       q.named.push_back({m, ContactKind::kHousehold, q.from});
     }
   }
+  std::vector<std::pair<std::uint32_t, Evidence>> meetings;
+  const MeetingSink collect = [&](std::uint32_t person, const Evidence& e) {
+    if (person > page.after) {
+      meetings.emplace_back(person, e);
+    }
+  };
+  q.secondary_after =
+      static_cast<std::uint32_t>(std::clamp<std::int64_t>(page.after, 0, UINT32_MAX));
+  q.secondary_described = page.limit;
+  if (page.every_meeting) {
+    q.secondary_meetings = &collect;
+  }
   ContactResult found;
   {
     std::shared_lock lock(names_mu_);
     found = FindContacts(*engine_->snapshot(), rules_, q);
   }
+  // The page named: the first `limit` secondary contacts above `after`.
+  const std::span<const SecondaryContact> listed(found.secondary);
+  const auto available =
+      static_cast<std::size_t>(found.secondary_people.end() -
+                               std::ranges::upper_bound(found.secondary_people, q.secondary_after));
+
   std::vector<std::uint32_t> ids;
-  for (const auto* list : {&found.close, &found.secondary, &found.companions}) {
+  for (const auto* list : {&found.close, &found.companions}) {
     for (const Contact& c : *list) {
       ids.push_back(c.person);
     }
+  }
+  for (const SecondaryContact& c : listed) {
+    ids.push_back(c.person);
   }
   std::vector<PersonBrief> people;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
     CORDON_ASSIGN_OR_RETURN(people, PeopleByIds(s, ids));
     return Status::Ok();
   }));
-  std::map<std::int64_t, PersonBrief*> by_id;
-  for (auto& p : people) {
+  std::unordered_map<std::int64_t, const PersonBrief*> by_id;
+  by_id.reserve(people.size());
+  for (const auto& p : people) {
     by_id[p.id] = &p;
   }
   TraceAnswer answer;
   answer.index = index;
   answer.from = q.from;
   answer.to = q.to;
+  answer.secondary_total = found.secondary_people.size();
+  if (listed.size() < available) {
+    answer.secondary_next = listed.empty() ? page.after : listed.back().person;
+  }
   std::shared_lock lock(names_mu_);
+  auto evidence_row = [&](const Evidence& e) {
+    EvidenceRow row;
+    if (e.venue != 0 && e.venue < venues_.size()) {
+      row.venue_code = venues_[e.venue].code;
+      row.venue_name = venues_[e.venue].name;
+    }
+    row.index_time = e.index_time;
+    row.contact_time = e.contact_time;
+    row.via_person_id = e.via;
+    return row;
+  };
+  auto traced = [&](std::uint32_t person, int degree, ContactKind kind, std::uint32_t case_id) {
+    TracedContact t;
+    if (auto it = by_id.find(person); it != by_id.end()) {
+      t.person = *it->second;
+    } else {
+      t.person.id = person;
+    }
+    t.degree = degree;
+    t.kind = kind;
+    t.index_person_id = case_id;
+    return t;
+  };
   auto convert = [&](const std::vector<Contact>& in, std::vector<TracedContact>* out) {
+    out->reserve(in.size());
     for (const Contact& c : in) {
-      TracedContact t;
-      if (auto it = by_id.find(c.person); it != by_id.end()) {
-        t.person = *it->second;
-      } else {
-        t.person.id = c.person;
-      }
-      t.degree = c.degree;
-      t.kind = c.kind;
-      t.index_person_id = c.index_person;
+      TracedContact t = traced(c.person, c.degree, c.kind, c.index_person);
       for (const Evidence& e : c.evidence) {
-        EvidenceRow row;
-        if (e.venue != 0 && e.venue < venues_.size()) {
-          row.venue_code = venues_[e.venue].code;
-          row.venue_name = venues_[e.venue].name;
-        }
-        row.index_time = e.index_time;
-        row.contact_time = e.contact_time;
-        row.via_person_id = e.via;
-        t.evidence.push_back(std::move(row));
+        t.evidence.push_back(evidence_row(e));
       }
+      t.evidence_total = t.evidence.size();
       out->push_back(std::move(t));
     }
   };
   convert(found.close, &answer.close);
-  convert(found.secondary, &answer.secondary);
   convert(found.companions, &answer.companions);
+  std::ranges::sort(meetings, [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second.contact_time, a.second.venue, a.second.index_time,
+                    a.second.via) < std::tie(b.first, b.second.contact_time, b.second.venue,
+                                             b.second.index_time, b.second.via);
+  });
+  auto meeting = meetings.begin();
+  answer.secondary.reserve(listed.size());
+  for (const SecondaryContact& c : listed) {
+    TracedContact t = traced(c.person, 2, ContactKind::kCoPresence, c.index_person);
+    if (page.every_meeting) {
+      for (; meeting != meetings.end() && meeting->first <= c.person; ++meeting) {
+        if (meeting->first == c.person) {
+          t.evidence.push_back(evidence_row(meeting->second));
+        }
+      }
+    } else {
+      t.evidence.push_back(evidence_row(c.first));
+    }
+    t.evidence_total = c.meetings;
+    answer.secondary.push_back(std::move(t));
+  }
   CORDON_RETURN_IF_ERROR(
       audit_.Record(who, {"trace.contacts", "person", std::to_string(index.id), "ok", "",
                           "close=" + std::to_string(answer.close.size()) +
-                              ",secondary=" + std::to_string(answer.secondary.size()) +
+                              ",secondary=" + std::to_string(answer.secondary_total) +
                               ",companions=" + std::to_string(answer.companions.size())}));
   return answer;
 }

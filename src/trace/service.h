@@ -5,9 +5,11 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -58,6 +60,15 @@ struct TracedContact {
   ContactKind kind = ContactKind::kCoPresence;
   std::int64_t index_person_id = 0;
   std::vector<EvidenceRow> evidence;
+  std::size_t evidence_total = 0;  // a secondary contact lists only its earliest meeting
+};
+
+// Which secondary contacts an answer names. All are counted; a set can be most of a city, so
+// the API names them a page at a time, by person id.
+struct SecondaryPage {
+  std::int64_t after = 0;  // person ids above this one
+  std::size_t limit = std::numeric_limits<std::size_t>::max();
+  bool every_meeting = false;  // each with all its meetings (an export), not just the earliest
 };
 
 struct TraceAnswer {
@@ -65,8 +76,10 @@ struct TraceAnswer {
   std::uint32_t from = 0;
   std::uint32_t to = 0;
   std::vector<TracedContact> close;
-  std::vector<TracedContact> secondary;
+  std::vector<TracedContact> secondary;  // the page asked for
   std::vector<TracedContact> companions;
+  std::size_t secondary_total = 0;
+  std::optional<std::int64_t> secondary_next;  // `after` for the next page; none after the last
 };
 
 struct Visit {
@@ -99,11 +112,13 @@ class TraceService {
   // Contacts of the person with this ID number over [from, to]; the person must be inside the
   // caller's jurisdiction (else kNotFound, audited). Contacts anywhere are listed, masked.
   Result<TraceAnswer> Contacts(const auth::Principal& who, std::string_view id_number,
-                               std::int64_t from, std::int64_t to, int depth);
+                               std::int64_t from, std::int64_t to, int depth,
+                               const SecondaryPage& page = {});
   // `named`: people the investigation names (exposures), degree 1 besides co-presence.
   Result<TraceAnswer> ContactsOf(const auth::Principal& who, std::int64_t person_id,
                                  std::int64_t from, std::int64_t to, int depth,
-                                 const std::vector<NamedContact>& named = {});
+                                 const std::vector<NamedContact>& named = {},
+                                 const SecondaryPage& page = {});
   Result<std::vector<Visit>> Trajectory(const auth::Principal& who, std::int64_t person_id,
                                         std::int64_t from, std::int64_t to);
 
@@ -115,7 +130,8 @@ class TraceService {
 
  private:
   Result<TraceAnswer> Trace(const auth::Principal& who, const PersonBrief& index, std::int64_t from,
-                            std::int64_t to, int depth, const std::vector<NamedContact>& named);
+                            std::int64_t to, int depth, const std::vector<NamedContact>& named,
+                            const SecondaryPage& page);
   Status Visible(const auth::Principal& who, const PersonBrief& person);
   VenueRule RuleOfType(const std::string& type) const;
   Status ReloadVenues();

@@ -3,8 +3,10 @@
 // edges; trajectories; roles and jurisdiction; nothing acknowledged lost to a kill -9.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "cordon_server.h"
@@ -221,6 +223,61 @@ TEST_F(TraceApiTest, ContactsFollowTheRuleAtItsEdgesWithEvidence) {
 
   // Every search is on record.
   EXPECT_NE(server_.AuditSql("SELECT COUNT(*) FROM audit WHERE action = 'trace.contacts'"), "0\n");
+}
+
+TEST_F(TraceApiTest, SecondaryContactsAreAllCountedAndNamedAPageAtATime) {
+  const std::int64_t t = QuietHour();
+  const auto x = numbers_[0];
+  // 1 meets the case at TEST-P, then at TEST-Q (twice) meets 2..7: six secondary contacts, 7
+  // within the window of both of 1's check-ins there.
+  std::string body = Line(x, "TEST-P", t) + Line(numbers_[1], "TEST-P", t + 10) +
+                     Line(numbers_[1], "TEST-Q", t + 600) + Line(numbers_[1], "TEST-Q", t + 3000);
+  for (int i = 2; i <= 6; ++i) {
+    body += Line(numbers_[i], "TEST-Q", t + 600 - std::int64_t{60} * i);
+  }
+  body += Line(numbers_[7], "TEST-Q", t + 1800);
+  int status = 0;
+  json report = PostCheckins(body, &status);
+  ASSERT_EQ(status, 200) << report.dump();
+
+  std::vector<std::int64_t> named;
+  std::optional<std::int64_t> after;
+  for (int page = 0; page < 4; ++page) {
+    json query = {
+        {"id_number", x}, {"from", t - 60}, {"to", t + 3600}, {"depth", 2}, {"secondary_limit", 4}};
+    if (after) {
+      query["secondary_after"] = *after;
+    }
+    json answer = Contacts(query, &status, admin_);
+    ASSERT_EQ(status, 200) << answer.dump();
+    EXPECT_EQ(answer["counts"]["secondary"], 6) << "every one counted on every page";
+    EXPECT_EQ(answer["counts"]["close"], 1);
+    for (const auto& c : answer["contacts"]) {
+      if (c["degree"] == 2) {
+        named.push_back(c["person_id"].get<std::int64_t>());
+        EXPECT_EQ(c["via_person_id"], ids_[1]);
+        ASSERT_EQ(c["evidence"].size(), 1U) << "the earliest meeting only";
+        EXPECT_EQ(c["evidence_total"], c["person_id"] == ids_[7] ? 2 : 1) << c.dump();
+      }
+    }
+    if (answer["secondary_next"].is_null()) {
+      break;
+    }
+    after = answer["secondary_next"].get<std::int64_t>();
+  }
+  std::vector<std::int64_t> want(ids_.begin() + 2, ids_.begin() + 8);
+  std::ranges::sort(want);
+  EXPECT_EQ(named, want) << "two pages, in person order, each once";
+
+  // A page size outside 0..10000 is named.
+  json answer = Contacts({{"id_number", x},
+                          {"from", t - 60},
+                          {"to", t + 3600},
+                          {"depth", 2},
+                          {"secondary_limit", 10001}},
+                         &status, admin_);
+  EXPECT_EQ(status, 400);
+  EXPECT_NE(answer.dump().find("secondary_limit"), std::string::npos) << answer.dump();
 }
 
 TEST_F(TraceApiTest, OnlyTheTracingTeamSearchesAndOnlyInsideItsJurisdiction) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -102,7 +103,9 @@ TEST_F(ContactsTest, SecondaryContactsCountOnlyFromWhenTheyMetTheCase) {
   EXPECT_EQ(result.close[0].person, 2U);
   ASSERT_EQ(result.secondary.size(), 1U) << "3 was met before 2 met the case";
   EXPECT_EQ(result.secondary[0].person, 4U);
-  EXPECT_EQ(result.secondary[0].evidence[0].via, 2U);
+  EXPECT_EQ(result.secondary[0].first.via, 2U);
+  EXPECT_EQ(result.secondary[0].first.contact_time, t + 9100);
+  EXPECT_EQ(result.secondary[0].meetings, 1U);
   // With depth 1 there is no second ring.
   EXPECT_TRUE(FindContacts(*store_->snapshot(), rules, Q(1, t, t + 20'000)).secondary.empty());
 }
@@ -120,13 +123,20 @@ TEST_F(ContactsTest, NamedContactsAreDegreeOneWithTheirOwnEvidence) {
 }
 
 // The engine against a scan of every pair, on random small cities, sealed and open.
-using Key = std::tuple<std::uint32_t, int, std::uint32_t, std::uint32_t, std::uint32_t>;
+using Key = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>;
+using Meeting = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t,
+                           std::uint32_t>;  // person, venue, index time, contact time, via
 
-std::set<Key> BruteForce(const std::vector<Checkin>& rows,
-                         const std::map<std::uint32_t, VenueRule>& rule_of, std::uint32_t x,
-                         std::uint32_t from, std::uint32_t to, int depth) {
+struct Expected {
+  std::set<Key> close;         // person, venue, index time, contact time
+  std::set<Meeting> meetings;  // behind the secondary contacts
+};
+
+Expected BruteForce(const std::vector<Checkin>& rows,
+                    const std::map<std::uint32_t, VenueRule>& rule_of, std::uint32_t x,
+                    std::uint32_t from, std::uint32_t to) {
   auto rule = [&](std::uint32_t v) { return rule_of.contains(v) ? rule_of.at(v) : VenueRule{}; };
-  std::set<Key> out;
+  Expected out;
   std::map<std::uint32_t, std::uint32_t> first;  // degree-1 person -> earliest contact time
   for (const Checkin& a : rows) {
     if (a.person != x || a.time < from || a.time > to || rule(a.venue).companion_only) {
@@ -135,14 +145,11 @@ std::set<Key> BruteForce(const std::vector<Checkin>& rows,
     for (const Checkin& b : rows) {
       std::int64_t gap = static_cast<std::int64_t>(b.time) - a.time;
       if (b.person != x && b.venue == a.venue && std::abs(gap) <= rule(a.venue).window_seconds) {
-        out.insert({b.person, 1, a.venue, a.time, b.time});
+        out.close.insert({b.person, a.venue, a.time, b.time});
         auto [it, _] = first.try_emplace(b.person, b.time);
         it->second = std::min(it->second, b.time);
       }
     }
-  }
-  if (depth < 2) {
-    return out;
   }
   for (const auto& [c, start] : first) {
     for (const Checkin& a : rows) {
@@ -153,13 +160,15 @@ std::set<Key> BruteForce(const std::vector<Checkin>& rows,
         std::int64_t gap = static_cast<std::int64_t>(b.time) - a.time;
         if (b.person != x && b.person != c && !first.contains(b.person) && b.venue == a.venue &&
             std::abs(gap) <= rule(a.venue).window_seconds) {
-          out.insert({b.person, 2, a.venue, a.time, b.time});
+          out.meetings.insert({b.person, a.venue, a.time, b.time, c});
         }
       }
     }
   }
   return out;
 }
+
+std::uint32_t GapOf(std::uint32_t a, std::uint32_t b) { return a > b ? a - b : b - a; }
 
 TEST_F(ContactsTest, MatchesABruteForceScanOnRandomCities) {
   std::mt19937 rng(2022);
@@ -186,17 +195,71 @@ TEST_F(ContactsTest, MatchesABruteForceScanOnRandomCities) {
       const std::uint32_t x = 1 + rng() % 120;
       const std::uint32_t from = start + rng() % 86'400;
       const std::uint32_t to = from + rng() % 86'400;
-      auto result = FindContacts(*store_->snapshot(), rules, Q(x, from, to, 2));
-      std::set<Key> got;
-      for (const auto* list : {&result.close, &result.secondary}) {
-        for (const Contact& c : *list) {
-          for (const Evidence& e : c.evidence) {
-            got.insert({c.person, c.degree, e.venue, e.index_time, e.contact_time});
-          }
+      const Expected expected = BruteForce(rows, rule_of, x, from, to);
+      std::set<Meeting> sunk;
+      const MeetingSink sink = [&](std::uint32_t person, const Evidence& e) {
+        EXPECT_TRUE(sunk.insert({person, e.venue, e.index_time, e.contact_time, e.via}).second)
+            << "a meeting reported twice";
+      };
+      ContactQuery query = Q(x, from, to, 2);
+      query.secondary_meetings = &sink;
+      auto result = FindContacts(*store_->snapshot(), rules, query);
+      std::set<Key> close;
+      for (const Contact& c : result.close) {
+        for (const Evidence& e : c.evidence) {
+          close.insert({c.person, e.venue, e.index_time, e.contact_time});
         }
       }
-      ASSERT_EQ(got, BruteForce(rows, rule_of, x, from, to, 2))
-          << "round " << round << " query " << q;
+      ASSERT_EQ(close, expected.close) << "round " << round << " query " << q;
+      ASSERT_EQ(sunk, expected.meetings) << "round " << round << " query " << q;
+      // Each secondary contact: how many meetings, the earliest (then nearest, lowest venue,
+      // earliest index check-in, lowest close contact) and the shortest gap.
+      std::map<std::uint32_t, std::vector<Evidence>> by_person;
+      for (const auto& [person, venue, index_time, contact_time, via] : expected.meetings) {
+        by_person[person].push_back({venue, index_time, contact_time, via});
+      }
+      ASSERT_EQ(result.secondary.size(), by_person.size()) << "round " << round << " query " << q;
+      for (const SecondaryContact& c : result.secondary) {
+        ASSERT_TRUE(by_person.contains(c.person));
+        const auto& all = by_person.at(c.person);
+        auto key = [](const Evidence& e) {
+          return std::tuple(e.contact_time, GapOf(e.index_time, e.contact_time), e.venue,
+                            e.index_time, e.via);
+        };
+        const Evidence& earliest = *std::ranges::min_element(
+            all, [&](const auto& a, const auto& b) { return key(a) < key(b); });
+        EXPECT_EQ(c.meetings, all.size()) << "person " << c.person;
+        EXPECT_EQ(key(c.first), key(earliest)) << "person " << c.person;
+        EXPECT_EQ(c.index_person, x);
+        std::uint32_t nearest = UINT32_MAX;
+        for (const Evidence& e : all) {
+          nearest = std::min(nearest, GapOf(e.index_time, e.contact_time));
+        }
+        EXPECT_EQ(c.nearest_gap, nearest) << "person " << c.person;
+      }
+      ASSERT_TRUE(std::ranges::is_sorted(result.secondary, {}, &SecondaryContact::person));
+      ASSERT_EQ(result.secondary_people.size(), result.secondary.size());
+
+      // A page: all still counted, three described from just above a person in the middle.
+      if (result.secondary.size() > 4) {
+        ContactQuery page = Q(x, from, to, 2);
+        const std::size_t start_at = result.secondary.size() / 2;
+        page.secondary_after = result.secondary[start_at - 1].person;
+        page.secondary_described = 3;
+        auto paged = FindContacts(*store_->snapshot(), rules, page);
+        EXPECT_EQ(paged.secondary_people, result.secondary_people);
+        ASSERT_EQ(paged.secondary.size(),
+                  std::min<std::size_t>(3, result.secondary.size() - start_at));
+        for (std::size_t i = 0; i < paged.secondary.size(); ++i) {
+          const SecondaryContact& want = result.secondary[start_at + i];
+          const SecondaryContact& got = paged.secondary[i];
+          EXPECT_EQ(got.person, want.person);
+          EXPECT_EQ(got.meetings, want.meetings);
+          EXPECT_EQ(got.nearest_gap, want.nearest_gap);
+          EXPECT_EQ(got.first.contact_time, want.first.contact_time);
+          EXPECT_EQ(got.first.via, want.first.via);
+        }
+      }
     }
   }
 }
