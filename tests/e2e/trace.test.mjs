@@ -4,8 +4,11 @@
 // lines; then searches the first person's contacts over the last 3 hours with 密接 + 次密接: the
 // loading state, the three counts, the close contact's evidence (venue, both times, 相隔 N 分钟),
 // the secondary contact through the close one, the top-venues chart and the .xlsx export (masked
-// values only). A wrong check digit is caught in the browser; a person outside the jurisdiction
-// is told plainly. The command centre may search but not import; a grid worker may do neither.
+// values only). Then the same person over the last 4 days, when the 次密接 are most of the demo
+// city: listed 200 at a time (the smallest 次密接每次加载), 已列出 X / 共 N, 加载更多 (a failed one
+// said plainly, then the next page appended), each with 共 N 次接触, and an export that says it
+// holds only the loaded part. A wrong check digit is caught in the browser; a person outside the
+// jurisdiction is told plainly. The command centre may search but not import; a grid worker may do neither.
 //
 // Run by ctest as `node --test tests/e2e/trace.test.mjs` with
 //   CORDON_BINARY       the built server (build/cordon)
@@ -198,6 +201,8 @@ describe('trace: 扫码记录导入 and 密接/次密接查询', () => {
     const body = res.request().postDataJSON()
     assert.equal(body.id_number, a.id_number)
     assert.equal(body.depth, 2)
+    assert.equal(body.secondary_limit, 1000, 'the default page of 次密接')
+    assert.equal(body.secondary_after, undefined)
     assert.equal(body.from, Math.floor((t0 - 3 * HOUR) / 60) * 60)
     assert.ok(Number.isInteger(body.to) && body.to >= t0 - 120 && body.to <= now(), 'to: the page\'s now')
     assert.ok(!page.url().includes(a.id_number), 'the ID number is not in the URL')
@@ -261,6 +266,124 @@ describe('trace: 扫码记录导入 and 密接/次密接查询', () => {
     assert.ok(all.includes(masked(people.b.id_number)), 'B masked')
     for (const p of Object.values(people)) assert.ok(!all.includes(p.id_number), 'no full ID number in the workbook')
     assert.ok(all.includes(V1))
+  })
+
+  it('lists 次密接 a page at a time: 已列出 X / 共 N, 加载更多 and a partial export', async () => {
+    const { page } = admin
+    const { a } = people
+    const SMALL = 200
+    const fmt = (n) => n.toLocaleString('en-US')
+    const secondaryOf = (answer) => answer.contacts.filter((x) => x.degree === 2)
+    const isTrace = (r) => r.url().endsWith('/api/v1/trace/contacts')
+
+    // A over the last 4 days: the demo city has three check-ins a person a day, mostly in the
+    // person's own grid, so the secondary contacts are most of the city, many pages of 200.
+    await field(page, 'trace-id').fill(a.id_number)
+    await page.locator('[data-test="trace-lookback"]').click()
+    await page.locator('[data-test="trace-depth"]').getByText('密接 + 次密接').click()
+    await page.locator('[data-test="trace-page-size"]').getByText(`${SMALL} 名`, { exact: true }).click()
+    let asked = page.waitForResponse(isTrace)
+    await page.locator('[data-test="trace-submit"]').click()
+    let res = await asked
+    const first = await res.json()
+    assert.equal(res.status(), 200, 'POST /trace/contacts: ' + JSON.stringify(first).slice(0, 400))
+    const body = res.request().postDataJSON()
+    assert.equal(body.secondary_limit, SMALL)
+    assert.equal(body.secondary_after, undefined)
+    const total = first.counts.secondary
+    log('secondary contacts over 4 days', total, 'next', first.secondary_next)
+    assert.ok(total > 2 * SMALL, `more than two pages of 次密接 in the demo city (${total})`)
+    const page1 = secondaryOf(first)
+    assert.equal(page1.length, SMALL, 'one page of 次密接')
+    assert.equal(first.contacts.length - page1.length, first.counts.close, 'every close contact')
+    assert.notEqual(first.secondary_next, null)
+
+    await page.locator('[data-test="trace-counts"] [data-count="secondary"]').click()
+    const tab = page.locator('[data-tab="secondary"]')
+    const listed = page.locator('[data-test="trace-listed"]')
+    await listed.waitFor()
+    assert.equal((await listed.innerText()).trim(), `已列出 ${SMALL} / 共 ${fmt(total)} 名次密接`)
+    assert.equal((await tab.locator('[data-test="trace-total"]').innerText()).trim(), `共 ${SMALL} 人`)
+    assert.equal(await count(page.locator('[data-test="trace-counts"]'), 'secondary'), total, 'the card keeps the total')
+    assert.match(await page.locator('[data-test="trace-export-partial"]').innerText(), new RegExp(`仅导出已加载的 ${SMALL} / ${fmt(total)} 名`))
+    // A secondary contact lists its earliest meeting and how many there were.
+    const r0 = page1[0]
+    assert.equal(r0.evidence.length, 1, 'only the earliest meeting')
+    const row0 = tab.locator(`.tr-p-${r0.person_id}`)
+    assert.equal((await row0.locator('[data-test="trace-ev-total"]').innerText()).trim(), `共 ${fmt(r0.evidence_total)} 次接触`)
+    if (r0.evidence_total > 1) {
+      await row0.locator('.el-table__expand-icon').click()
+      await tab.locator('[data-test="trace-ev-note"]', { hasText: `仅列出最早的一次接触，共 ${fmt(r0.evidence_total)} 次接触` }).waitFor()
+      await row0.locator('.el-table__expand-icon').click()
+    }
+
+    // 加载更多 that fails is said plainly, and what is listed stays.
+    await page.route('**/api/v1/trace/contacts', (route) => route.abort())
+    await page.locator('[data-test="trace-more"]').click()
+    await page.locator('[data-test="trace-more-error"]', { hasText: '无法连接服务器' }).waitFor()
+    await page.unroute('**/api/v1/trace/contacts')
+    assert.equal((await listed.innerText()).trim(), `已列出 ${SMALL} / 共 ${fmt(total)} 名次密接`)
+
+    // Then it works: the next page of the same query, after the last one, appended.
+    await page.route('**/api/v1/trace/contacts', async (route) => { await new Promise((r) => setTimeout(r, 1000)); await route.continue() })
+    asked = page.waitForResponse(isTrace)
+    await page.locator('[data-test="trace-more"]').click()
+    await page.locator('[data-test="trace-more"].is-loading').waitFor()
+    res = await asked
+    await page.unroute('**/api/v1/trace/contacts')
+    const second = await res.json()
+    assert.equal(res.status(), 200, 'POST /trace/contacts (more): ' + JSON.stringify(second).slice(0, 400))
+    const body2 = res.request().postDataJSON()
+    assert.deepEqual(body2, { ...body, secondary_after: first.secondary_next }, 'the same query, the next page')
+    const page2 = secondaryOf(second)
+    assert.equal(page2.length, SMALL)
+    assert.ok(page2.every((x) => x.person_id > first.secondary_next), 'after the cursor')
+    const seen = new Set(page1.map((x) => x.person_id))
+    assert.ok(page2.every((x) => !seen.has(x.person_id)), 'nobody twice')
+    await page.locator('[data-test="trace-listed"]', { hasText: `已列出 ${2 * SMALL} / 共 ${fmt(total)} 名次密接` }).waitFor()
+    assert.equal((await tab.locator('[data-test="trace-total"]').innerText()).trim(), `共 ${2 * SMALL} 人`)
+    assert.match(await tab.locator('.pager').innerText(), new RegExp(`共 ${2 * SMALL} 条`))
+    assert.equal(await page.locator('[data-test="trace-more-error"]').count(), 0, 'the error is gone')
+    assert.equal(await count(page.locator('[data-test="trace-counts"]'), 'secondary'), total)
+    // A row of the new page, found by its masked ID number.
+    const r1 = page2[page2.length - 1]
+    await field(tab, 'trace-filter').fill(r1.id_number)
+    await tab.locator(`.tr-p-${r1.person_id}`).waitFor()
+    await field(tab, 'trace-filter').fill('')
+    await shot(page, 'trace-secondary-paging.png')
+
+    // On a phone the line and the button fit the screen.
+    await page.setViewportSize(PHONE)
+    await page.waitForTimeout(300)
+    const box = await page.locator('[data-test="trace-more"]').boundingBox()
+    assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, 'the button fits: ' + JSON.stringify(box))
+    await page.locator('[data-test="trace-paging"]').scrollIntoViewIfNeeded()
+    await shot(page, 'trace-secondary-paging-phone.png')
+    await page.setViewportSize(DESKTOP)
+
+    // The export holds the loaded rows and says that it is only part.
+    const downloaded = page.waitForEvent('download')
+    await page.locator('[data-test="trace-export"]').click()
+    const file = await downloaded
+    assert.match(file.suggestedFilename(), /^密接次密接查询_次密接_\d{4}-\d{2}-\d{2}\.xlsx$/)
+    const ExcelJS = webRequire('exceljs')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(await file.path())
+    const ws = wb.worksheets[0]
+    assert.equal(ws.name, '次密接（仅已加载部分）')
+    const values = []
+    ws.eachRow((r) => values.push(r.values.slice(1).map((v) => String(v ?? ''))))
+    assert.equal(values[0][0], `仅含已加载的 ${fmt(2 * SMALL)} / ${fmt(total)} 名次密接`)
+    assert.deepEqual(values[1].slice(0, 3), ['序号', '姓名', '身份证号'])
+    const meetings = values[1].indexOf('接触次数')
+    assert.ok(meetings > 0 && values[1].includes('证据（最早一次接触）'), values[1].join(','))
+    assert.equal(values.length - 2, 2 * SMALL, 'one row per loaded secondary contact')
+    assert.equal(values[2][2], r0.id_number, 'by person_id, the first page first')
+    assert.equal(Number(values[2][meetings]), r0.evidence_total)
+    const query = JSON.stringify(wb.worksheets[1].getSheetValues())
+    assert.ok(query.includes('导出人数') && query.includes(`仅含已加载的 ${fmt(2 * SMALL)} / ${fmt(total)} 名次密接`), query)
+    const all = JSON.stringify(values) + query
+    for (const p of Object.values(people)) assert.ok(!all.includes(p.id_number), 'no full ID number in the workbook')
   })
 
   it('lets the command centre search but not import, and a grid worker neither', async () => {

@@ -19,12 +19,16 @@ export default {
       submit: 'Search',
       hint: 'By the "{n} days before onset" rule the search starts {n} days ago, until now.',
       lookback: 'Back to the last {n} days',
+      pageSize: 'Secondary contacts per load',
+      pageSizeOpt: '{n}',
     },
     fields: {
       id_number: 'ID number',
       from: 'From',
       to: 'To',
       depth: 'Depth',
+      secondary_limit: 'Secondary contacts per load',
+      secondary_after: 'Secondary contacts after',
     },
     errors: {
       id: {
@@ -79,6 +83,8 @@ export default {
       via: 'Via close contact',
       evidence: 'Evidence',
       evidenceCount: 'Evidence rows',
+      meetings: 'Meetings',
+      firstMeeting: 'Evidence (earliest meeting)',
     },
     ev: {
       venue: 'Venue',
@@ -97,12 +103,23 @@ export default {
       total: '{n} people',
       filtered: '{n} of {total} people',
       moreEv: '+{n} more',
+      meetings: '{n} meetings in all',
+      earliestOnly: 'Only the earliest meeting is listed, of {n}',
+      someEv: 'The earliest {shown} of {n} are listed',
       noMatch: 'Nobody matches the filter',
       empty: {
         close: 'No close contacts in this time range',
         secondary: 'No secondary contacts',
         companions: 'No spatiotemporal companions',
       },
+    },
+    paging: {
+      listed: '{n} of {total} secondary contacts listed',
+      note: 'By person number; the filter and the export cover the listed people only',
+      more: 'Load more',
+      moreN: 'Load {n} more',
+      loading: 'Loading…',
+      failed: 'Loading more secondary contacts failed: {reason}',
     },
     chart: {
       title: 'Close contacts by venue (top {n})',
@@ -119,6 +136,11 @@ export default {
       index: 'Person',
       at: 'Exported at',
       note: 'Note',
+      tab: 'Tab',
+      rows: 'People exported',
+      partial: 'Only the {n} of {total} secondary contacts loaded so far',
+      partialSheet: '{tab} (part)',
+      partialNote: 'Exports the {n} of {total} loaded only',
     },
   },
   checkins: {

@@ -20,12 +20,16 @@ export default {
       submit: '查询',
       hint: '按“发病前 {n} 天”规则，默认从 {n} 天前查至现在。',
       lookback: '恢复为近 {n} 天',
+      pageSize: '次密接每次加载',
+      pageSizeOpt: '{n} 名',
     },
     fields: {
       id_number: '身份证号',
       from: '开始时间',
       to: '结束时间',
       depth: '查询范围',
+      secondary_limit: '次密接每次加载',
+      secondary_after: '次密接起点',
     },
     errors: {
       id: {
@@ -80,6 +84,8 @@ export default {
       via: '经由密接',
       evidence: '证据',
       evidenceCount: '证据条数',
+      meetings: '接触次数',
+      firstMeeting: '证据（最早一次接触）',
     },
     ev: {
       venue: '场所',
@@ -98,12 +104,23 @@ export default {
       total: '共 {n} 人',
       filtered: '筛选出 {n} 人（共 {total} 人）',
       moreEv: '等 {n} 条',
+      meetings: '共 {n} 次接触',
+      earliestOnly: '仅列出最早的一次接触，共 {n} 次接触',
+      someEv: '列出最早的 {shown} 条，共 {n} 条',
       noMatch: '没有符合筛选条件的人员',
       empty: {
         close: '该时间范围内未发现密接',
         secondary: '未发现次密接',
         companions: '未发现时空伴随者',
       },
+    },
+    paging: {
+      listed: '已列出 {n} / 共 {total} 名次密接',
+      note: '按人员编号排列；筛选和导出仅针对已列出的人员',
+      more: '加载更多',
+      moreN: '加载更多（{n} 名）',
+      loading: '正在加载…',
+      failed: '加载更多次密接失败：{reason}',
     },
     chart: {
       title: '密接所在场所（前 {n} 个）',
@@ -120,6 +137,11 @@ export default {
       index: '查询对象',
       at: '导出时间',
       note: '说明',
+      tab: '导出页签',
+      rows: '导出人数',
+      partial: '仅含已加载的 {n} / {total} 名{tab}',
+      partialSheet: '{tab}（仅已加载部分）',
+      partialNote: '仅导出已加载的 {n} / {total} 名',
     },
   },
   checkins: {

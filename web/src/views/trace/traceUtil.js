@@ -4,6 +4,9 @@
 export const TABS = ['close', 'secondary', 'companions']
 export const LOOKBACK_DAYS = 4 // 发病前 4 天
 export const TOP_VENUES = 10
+// 次密接 listed per request (the server's default is 1000, its limit 10000).
+export const PAGE_SIZES = [200, 1000, 5000]
+export const DEFAULT_PAGE_SIZE = 1000
 
 const list = (x) => (Array.isArray(x) ? x : [])
 
@@ -16,6 +19,37 @@ export function rowsOf(answer, tab) {
 }
 
 export function evidenceOf(row) { return list(row && row.evidence) }
+
+// How many meetings are behind a row: the server lists only the earliest (20 for a close
+// contact, one for a secondary contact) and counts them all in evidence_total.
+export function evidenceTotal(row) {
+  const n = Number(row && row.evidence_total)
+  return Number.isFinite(n) && n > 0 ? n : evidenceOf(row).length
+}
+
+// The answer with the next page of 次密接 appended: a new object (the answer is markRaw, so only
+// a new one makes the computed rows change). The close contacts and companions of `page` are
+// the same people again and are not taken; its total and cursor are.
+export function appendSecondary(answer, page) {
+  const have = new Set(rowsOf(answer, 'secondary').map((c) => String(c.person_id)))
+  const fresh = rowsOf(page, 'secondary').filter((c) => !have.has(String(c.person_id)))
+  const counts = { ...(answer.counts || {}) }
+  if (page && page.counts && page.counts.secondary !== undefined) counts.secondary = page.counts.secondary
+  return {
+    ...answer,
+    contacts: list(answer.contacts).concat(fresh),
+    counts,
+    secondary_next: page && page.secondary_next !== undefined ? page.secondary_next : null,
+  }
+}
+
+// Whether the 次密接 of an answer are only partly listed: { loaded, total, next }.
+export function secondaryPaging(answer) {
+  const loaded = rowsOf(answer, 'secondary').length
+  const total = Number(answer && answer.counts && answer.counts.secondary) || 0
+  const next = answer && answer.secondary_next !== undefined && answer.secondary_next !== null ? answer.secondary_next : null
+  return { loaded, total, next, partial: loaded < total }
+}
 
 // The earliest contact time of a row (Unix seconds), or null.
 export function firstContact(row) {
