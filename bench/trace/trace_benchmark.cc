@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -139,6 +140,27 @@ void BM_SecondaryContacts(benchmark::State& state) {
   Label(state, d);
 }
 BENCHMARK(BM_SecondaryContacts)->Unit(benchmark::kMillisecond);
+
+// T3 for one case (the argument: which of the first five), on one thread or two.
+void BM_SecondaryOfCase(benchmark::State& state) {
+  Loaded& d = Data();
+  const IndexCase& c = d.sets.q2[static_cast<std::size_t>(state.range(0)) % d.sets.q2.size()];
+  trace::ContactQuery q{c.person, c.from, c.to, 2, {}};
+  q.secondary_described = kSecondaryPage;
+  q.secondary_parallel_from = state.range(1) == 2 ? 1 : std::numeric_limits<std::size_t>::max();
+  std::size_t secondary = 0;
+  for (auto _ : state) {
+    trace::ContactResult r = trace::FindContacts(*d.snapshot, d.rules, q);
+    secondary = r.secondary_people.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["secondary"] = static_cast<double>(secondary);
+  Label(state, d);
+}
+BENCHMARK(BM_SecondaryOfCase)
+    ->ArgsProduct({{1, 3}, {1, 2}})
+    ->ArgNames({"case", "threads"})
+    ->Unit(benchmark::kMillisecond);
 
 // T4/Q3: the close contacts of a cluster of 1,000 cases at once.
 void BM_ClusterContacts(benchmark::State& state) {

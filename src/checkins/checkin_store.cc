@@ -583,11 +583,11 @@ StoreStats CheckinStore::Stats() const {
     ++stats.days;
     if (part.segment) {
       stats.sealed_rows += part.segment->columns().rows;
-      stats.bytes += part.segment->file_bytes();
+      stats.bytes += part.segment->bytes();
     }
     for (const auto& run : part.runs) {
       stats.open_rows += run->rows();
-      stats.bytes += run->rows() * 16;
+      stats.bytes += run->bytes();
       ++stats.runs;
     }
     stats.open_rows += part.tail_rows;

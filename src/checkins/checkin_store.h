@@ -61,6 +61,7 @@ class Snapshot {
   template <typename Sorted, typename Unsorted>
   void Parts(std::uint32_t lo, std::uint32_t hi, Sorted&& sorted, Unsorted&& unsorted) const;
   std::size_t rows() const;
+  const DayCalendar& calendar() const { return calendar_; }
   Day first_day() const { return days_.empty() ? 0 : days_.front().day; }
   Day last_day() const { return days_.empty() ? 0 : days_.back().day; }
 

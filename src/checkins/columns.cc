@@ -111,14 +111,50 @@ void SortByRadix(std::span<const Checkin> rows, std::uint32_t vmin, std::uint32_
 
 }  // namespace
 
+Directory Directory::Count(const std::uint32_t* keys, std::size_t rows,
+                           std::size_t rows_per_entry) {
+  Directory d;
+  if (rows == 0) {
+    return d;
+  }
+  std::uint32_t lo = UINT32_MAX;
+  std::uint32_t hi = 0;
+  for (std::size_t i = 0; i < rows; ++i) {
+    lo = std::min(lo, keys[i]);
+    hi = std::max(hi, keys[i]);
+  }
+  const std::size_t entries =
+      std::max<std::size_t>(1, rows / std::max<std::size_t>(1, rows_per_entry));
+  d.base = lo;
+  while ((static_cast<std::size_t>(hi - lo) >> d.shift) + 1 > entries) {
+    ++d.shift;
+  }
+  d.first.assign((static_cast<std::size_t>(hi - lo) >> d.shift) + 2, 0);
+  for (std::size_t i = 0; i < rows; ++i) {
+    ++d.first[((keys[i] - lo) >> d.shift) + 1];
+  }
+  for (std::size_t k = 1; k < d.first.size(); ++k) {
+    d.first[k] += d.first[k - 1];
+  }
+  return d;
+}
+
+Directory VenueDirectory(const Columns& c) { return Directory::Count(c.venue, c.rows, 4); }
+Directory PersonDirectory(const Columns& c) { return Directory::Count(c.person, c.rows, 8); }
+
 std::pair<std::size_t, std::size_t> Columns::VenueRange(std::uint32_t v, std::uint32_t lo,
                                                         std::uint32_t hi) const {
   auto before = [&](std::size_t i, std::uint32_t t) {
     return venue[i] < v || (venue[i] == v && time[i] < t);
   };
+  std::size_t begin = 0;
+  std::size_t end = rows;
+  if (venues != nullptr) {
+    std::tie(begin, end) = venues->Block(v);
+  }
   auto first_not = [&](auto&& pred) {
-    std::size_t lo_i = 0;
-    std::size_t n = rows;
+    std::size_t lo_i = begin;
+    std::size_t n = end - begin;
     while (n > 0) {
       std::size_t half = n / 2;
       if (pred(lo_i + half)) {
@@ -139,14 +175,62 @@ std::pair<std::size_t, std::size_t> Columns::VenueRange(std::uint32_t v, std::ui
   return {first, std::max(first, last)};
 }
 
+std::pair<std::size_t, std::size_t> Columns::VenueRangeFrom(std::uint32_t v, std::uint32_t lo,
+                                                            std::uint32_t hi,
+                                                            std::size_t from) const {
+  std::size_t begin = 0;
+  std::size_t end = rows;
+  if (venues != nullptr) {
+    std::tie(begin, end) = venues->Block(v);
+  }
+  begin = std::min(std::max(begin, from), end);
+  // The first position in [start, end) where `pred` turns false, by steps doubling from start.
+  auto gallop = [&](std::size_t start, auto&& pred) {
+    if (start >= end || !pred(start)) {
+      return start;
+    }
+    std::size_t known = start;  // pred(known) holds
+    std::size_t step = 1;
+    while (known + step < end && pred(known + step)) {
+      known += step;
+      step *= 2;
+    }
+    std::size_t lo_i = known + 1;
+    std::size_t n = std::min(known + step, end) - lo_i;
+    while (n > 0) {
+      const std::size_t half = n / 2;
+      if (pred(lo_i + half)) {
+        lo_i += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
+    }
+    return lo_i;
+  };
+  auto before = [&](std::uint32_t t) {
+    return [this, v, t](std::size_t i) { return venue[i] < v || (venue[i] == v && time[i] < t); };
+  };
+  const std::size_t first = gallop(begin, before(lo));
+  const std::size_t last = hi == UINT32_MAX
+                               ? gallop(first, [&](std::size_t i) { return venue[i] <= v; })
+                               : gallop(first, before(hi + 1));
+  return {first, last};
+}
+
 std::pair<std::size_t, std::size_t> Columns::PersonRange(std::uint32_t p) const {
   const std::uint32_t* begin = by_person;
   const std::uint32_t* end = by_person + rows;
+  if (people != nullptr) {
+    auto [b, e] = people->Block(p);
+    end = by_person + e;
+    begin = by_person + b;
+  }
   const std::uint32_t* first = std::lower_bound(
       begin, end, p, [&](std::uint32_t row, std::uint32_t value) { return person[row] < value; });
   const std::uint32_t* last = std::upper_bound(
       first, end, p, [&](std::uint32_t value, std::uint32_t row) { return value < person[row]; });
-  return {static_cast<std::size_t>(first - begin), static_cast<std::size_t>(last - begin)};
+  return {static_cast<std::size_t>(first - by_person), static_cast<std::size_t>(last - by_person)};
 }
 
 OwnedColumns OwnedColumns::Build(std::span<const Checkin> rows) {
@@ -222,6 +306,7 @@ OwnedColumns OwnedColumns::Build(std::span<const Checkin> rows) {
                   });
       }
     }
+    out.BuildDirectories();
     return out;
   }
   std::vector<KeyedRow> keyed(n);
@@ -234,7 +319,14 @@ OwnedColumns OwnedColumns::Build(std::span<const Checkin> rows) {
   for (std::size_t i = 0; i < n; ++i) {
     out.by_person_[i] = keyed[i].row;
   }
+  out.BuildDirectories();
   return out;
+}
+
+void OwnedColumns::BuildDirectories() {
+  const Columns c = view();
+  venues_ = VenueDirectory(c);
+  people_ = PersonDirectory(c);
 }
 
 OwnedColumns OwnedColumns::Merge(std::span<const Columns> parts) {

@@ -122,6 +122,10 @@ Result<std::unique_ptr<DaySegment>> DaySegment::Open(const std::string& path) {
   const auto n = static_cast<std::size_t>(header.rows);
   const auto* words = reinterpret_cast<const std::uint32_t*>(base);
   seg->columns_ = {words, words + n, words + 2 * n, words + 3 * n, n};
+  seg->venues_ = VenueDirectory(seg->columns_);
+  seg->people_ = PersonDirectory(seg->columns_);
+  seg->columns_.venues = &seg->venues_;
+  seg->columns_.people = &seg->people_;
   seg->day_ = header.day;
   seg->log_generation_ = header.log_generation;
   // Queries jump around: readahead of neighbouring pages would only evict useful ones.

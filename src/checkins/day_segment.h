@@ -34,6 +34,8 @@ class DaySegment {
   std::uint64_t log_generation() const { return log_generation_; }
   const Columns& columns() const { return columns_; }
   std::size_t file_bytes() const { return size_; }
+  // The file and the directories built in memory when it was opened.
+  std::size_t bytes() const { return size_ + venues_.bytes() + people_.bytes(); }
   const std::string& path() const { return path_; }
 
  private:
@@ -45,6 +47,8 @@ class DaySegment {
   Day day_ = 0;
   std::uint64_t log_generation_ = 0;
   Columns columns_;
+  Directory venues_;
+  Directory people_;
 };
 
 }  // namespace cordon::checkins

@@ -198,7 +198,8 @@ ContactResult FindContacts(const Snapshot& snapshot, const VenueRules& rules,
     for (const Contact& c : result.close) {
       starts.push_back({c.person, c.first});
     }
-    const SecondarySweep sweep(snapshot, rules, index, starts, query.to);
+    const SecondarySweep sweep(snapshot, rules, index, starts, query.to,
+                               query.secondary_parallel_from);
     result.secondary_people = sweep.People();
     auto first = std::ranges::upper_bound(result.secondary_people, query.secondary_after);
     const auto described = std::min<std::size_t>(

@@ -92,6 +92,8 @@ struct ContactQuery {
   std::uint32_t secondary_after = 0;
   std::size_t secondary_described = std::numeric_limits<std::size_t>::max();
   const MeetingSink* secondary_meetings = nullptr;
+  // With at least this many close-contact check-ins the secondary sweep takes two threads.
+  std::size_t secondary_parallel_from = 2'048;
 };
 
 struct ContactResult {

@@ -29,8 +29,10 @@ class SecondarySweep {
  public:
   // Everyone who met one of `close` at a check-in in [from(C), to] within the venue's window, at
   // venues that are not companion-only, other than `index_person` and the close contacts.
+  // With at least `parallel_from` triggers the sweep runs on two threads.
   SecondarySweep(const checkins::Snapshot& snapshot, const VenueRules& rules,
-                 std::uint32_t index_person, std::span<const CloseStart> close, std::uint32_t to);
+                 std::uint32_t index_person, std::span<const CloseStart> close, std::uint32_t to,
+                 std::size_t parallel_from = 2'048);
 
   // Who they are, by person number.
   std::vector<std::uint32_t> People() const;
@@ -46,14 +48,31 @@ class SecondarySweep {
   };
 
  private:
-  // Calls visit(person, contact_time, triggers within the window) for every row met.
+  // Triggers [first, last) of one venue whose windows overlap, and the time span they cover.
+  struct Span {
+    std::size_t first;
+    std::size_t last;
+    std::uint32_t venue;
+    std::uint32_t window;
+    std::uint32_t lo;
+    std::uint32_t hi;
+  };
+  // Calls visit(person, contact_time, triggers within the window) for every row met in spans
+  // [first, last) of the sorted parts.
   template <typename Visit>
-  void Scan(Visit&& visit) const;
+  void ScanSpans(std::size_t first, std::size_t last, Visit& visit) const;
+  // The same for the rows of the open days' unsorted tails.
+  template <typename Visit>
+  void ScanTails(Visit& visit) const;
+  // Where to cut the spans for two threads (about half the triggers each), or 0 for one.
+  std::size_t Split() const;
 
   const checkins::Snapshot& snapshot_;
   const VenueRules& rules_;
   std::uint32_t index_person_;
+  std::size_t parallel_from_;
   std::vector<Trigger> triggers_;       // by (venue, time, via)
+  std::vector<Span> spans_;             // by venue, then time
   std::vector<std::uint64_t> skipped_;  // bitmap: the index person and the close contacts
 };
 

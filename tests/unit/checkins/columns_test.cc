@@ -74,6 +74,68 @@ TEST(ColumnsTest, RangesMatchABruteForceScan) {
                        std::ranges::count_if(rows, [](const Checkin& r) { return r.venue == 3; })));
 }
 
+// Many more numbers than rows: each directory entry then covers a block of venues or people,
+// and a lookup still searches only inside its block.
+TEST(ColumnsTest, RangesMatchWhenDirectoriesCoverBlocksOfNumbers) {
+  std::mt19937 rng(13);
+  auto rows = RandomRows(rng, 3000, 40'000, 100'000, 1'000, 10'000);
+  OwnedColumns cols = OwnedColumns::Build(rows);
+  Columns c = cols.view();
+  ASSERT_NE(c.venues, nullptr);
+  EXPECT_GT(c.venues->shift, 0);
+  EXPECT_GT(c.people->shift, 0);
+  for (int probe = 0; probe < 2000; ++probe) {
+    // Half the probes at numbers that occur, half anywhere (mostly absent, some past the end).
+    const Checkin& at = rows[rng() % rows.size()];
+    const std::uint32_t v = probe % 2 == 0 ? at.venue : rng() % 50'000;
+    const std::uint32_t lo = rng() % 12'000;
+    const std::uint32_t hi = lo + rng() % 6'000;
+    auto [b, e] = c.VenueRange(v, lo, hi);
+    ASSERT_EQ(e - b, static_cast<std::size_t>(std::ranges::count_if(rows, [&](const Checkin& r) {
+                return r.venue == v && r.time >= lo && r.time <= hi;
+              })));
+    for (std::size_t i = b; i < e; ++i) {
+      ASSERT_EQ(c.venue[i], v);
+    }
+    const std::uint32_t p = probe % 2 == 0 ? at.person : rng() % 120'000;
+    auto [pb, pe] = c.PersonRange(p);
+    ASSERT_EQ(pe - pb, static_cast<std::size_t>(std::ranges::count_if(
+                           rows, [&](const Checkin& r) { return r.person == p; })));
+    for (std::size_t i = pb; i < pe; ++i) {
+      ASSERT_EQ(c.person[c.by_person[i]], p);
+    }
+  }
+}
+
+// Windows visited in (venue, time) order, each search starting where the last one began,
+// find what a fresh search finds; with a directory of one venue per entry and of blocks.
+TEST(ColumnsTest, ForwardSearchesFindWhatFreshSearchesFind) {
+  std::mt19937 rng(17);
+  for (std::uint32_t venues : {20U, 40'000U}) {
+    auto rows = RandomRows(rng, 4000, venues, 500, 1'000, 10'000);
+    OwnedColumns cols = OwnedColumns::Build(rows);
+    Columns c = cols.view();
+    std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> windows;
+    for (int i = 0; i < 3000; ++i) {
+      const std::uint32_t v = i % 2 == 0 ? rows[rng() % rows.size()].venue : rng() % (venues + 5);
+      const std::uint32_t lo = rng() % 12'000;
+      windows.emplace_back(v, lo, i % 7 == 0 ? UINT32_MAX : lo + rng() % 2'000);
+    }
+    std::ranges::sort(windows);
+    std::size_t from = 0;
+    for (const auto& [v, lo, hi] : windows) {
+      auto fresh = c.VenueRange(v, lo, hi);
+      auto walked = c.VenueRangeFrom(v, lo, hi, from);
+      ASSERT_EQ(walked.second - walked.first, fresh.second - fresh.first)
+          << "venue " << v << " [" << lo << ", " << hi << "]";
+      if (fresh.second > fresh.first) {
+        ASSERT_EQ(walked, fresh);
+      }
+      from = walked.first;
+    }
+  }
+}
+
 TEST(ColumnsTest, SparseNumbersSortTheSameWayByRadix) {
   std::mt19937 rng(5);
   std::vector<Checkin> rows(4000);

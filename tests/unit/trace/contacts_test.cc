@@ -10,6 +10,8 @@
 #include <set>
 #include <tuple>
 
+#include "trace/secondary.h"
+
 namespace cordon::trace {
 namespace {
 
@@ -239,6 +241,24 @@ TEST_F(ContactsTest, MatchesABruteForceScanOnRandomCities) {
       }
       ASSERT_TRUE(std::ranges::is_sorted(result.secondary, {}, &SecondaryContact::person));
       ASSERT_EQ(result.secondary_people.size(), result.secondary.size());
+
+      // On two threads (forced however few the triggers), the same people and descriptions.
+      std::vector<CloseStart> starts;
+      for (const Contact& c : result.close) {
+        starts.push_back({c.person, c.first});
+      }
+      const SecondarySweep split(*store_->snapshot(), rules, x, starts, to, 1);
+      const std::vector<std::uint32_t> people = split.People();
+      ASSERT_EQ(people, result.secondary_people) << "round " << round << " query " << q;
+      const std::vector<SecondaryContact> described = split.Describe(people);
+      ASSERT_EQ(described.size(), result.secondary.size());
+      for (std::size_t i = 0; i < described.size(); ++i) {
+        EXPECT_EQ(described[i].meetings, result.secondary[i].meetings);
+        EXPECT_EQ(described[i].nearest_gap, result.secondary[i].nearest_gap);
+        EXPECT_EQ(described[i].first.contact_time, result.secondary[i].first.contact_time);
+        EXPECT_EQ(described[i].first.index_time, result.secondary[i].first.index_time);
+        EXPECT_EQ(described[i].first.via, result.secondary[i].first.via);
+      }
 
       // A page: all still counted, three described from just above a person in the middle.
       if (result.secondary.size() > 4) {
