@@ -13,11 +13,6 @@ namespace {
 using checkins::Checkin;
 using checkins::Snapshot;
 
-std::uint32_t Gap(const Evidence& e) {
-  return e.index_time > e.contact_time ? e.index_time - e.contact_time
-                                       : e.contact_time - e.index_time;
-}
-
 // Person number -> slot, open addressing: a secondary search can meet a million people, where a
 // node-based map spent more time allocating than the search did reading check-ins.
 class PersonSlots {
@@ -215,89 +210,6 @@ ContactResult FindContacts(const Snapshot& snapshot, const VenueRules& rules,
     return std::ranges::binary_search(result.close, c.person, {}, &Contact::person);
   });
   result.companions = std::move(companions_list);
-  return result;
-}
-
-ContactResult FindContactsOfCluster(const Snapshot& snapshot, const VenueRules& rules,
-                                    std::span<const ContactQuery> queries) {
-  PersonSlots cases;
-  for (const ContactQuery& q : queries) {
-    cases.Insert(q.person, 0);
-  }
-  // Closest link: lower degree first (companions, degree 0, rank after 2), then the shorter
-  // gap between the two check-ins, then the lower case number.
-  using Rank = std::tuple<int, std::uint32_t, std::uint32_t>;
-  auto rank = [](const Contact& c) {
-    std::uint32_t best = std::numeric_limits<std::uint32_t>::max();
-    for (const Evidence& e : c.evidence) {
-      best = std::min(best, Gap(e));
-    }
-    return Rank{c.degree == 0 ? 3 : c.degree, best, c.index_person};
-  };
-  // Each person's best link so far: a Contact or, for degree 2, a SecondaryContact. A link
-  // replaced by a better one of the other shape is left behind as dead.
-  struct Best {
-    Rank rank;
-    bool secondary;
-    std::uint32_t at;
-  };
-  PersonSlots where;
-  std::vector<Best> best;
-  std::vector<Contact> contacts;
-  std::vector<SecondaryContact> secondaries;
-  std::vector<bool> contact_dead;
-  std::vector<bool> secondary_dead;
-  auto offer = [&](std::uint32_t person, const Rank& r, auto&& store) {
-    if (cases.Find(person) != PersonSlots::kNone) {
-      return;
-    }
-    auto [slot, fresh] = where.Insert(person, static_cast<std::uint32_t>(best.size()));
-    if (fresh) {
-      best.push_back(store());
-      best.back().rank = r;
-    } else if (r < best[slot].rank) {
-      (best[slot].secondary ? secondary_dead : contact_dead)[best[slot].at] = true;
-      best[slot] = store();
-      best[slot].rank = r;
-    }
-  };
-  for (const ContactQuery& q : queries) {
-    ContactResult one = FindContacts(snapshot, rules, q);
-    for (auto* list : {&one.close, &one.companions}) {
-      for (Contact& c : *list) {
-        offer(c.person, rank(c), [&] {
-          contacts.push_back(std::move(c));
-          contact_dead.push_back(false);
-          return Best{{}, false, static_cast<std::uint32_t>(contacts.size() - 1)};
-        });
-      }
-    }
-    for (const SecondaryContact& c : one.secondary) {
-      offer(c.person, Rank{2, c.nearest_gap, c.index_person}, [&] {
-        secondaries.push_back(c);
-        secondary_dead.push_back(false);
-        return Best{{}, true, static_cast<std::uint32_t>(secondaries.size() - 1)};
-      });
-    }
-  }
-  ContactResult result;
-  for (std::size_t i = 0; i < contacts.size(); ++i) {
-    if (!contact_dead[i]) {
-      (contacts[i].degree == 1 ? result.close : result.companions)
-          .push_back(std::move(contacts[i]));
-    }
-  }
-  for (std::size_t i = 0; i < secondaries.size(); ++i) {
-    if (!secondary_dead[i]) {
-      result.secondary.push_back(secondaries[i]);
-    }
-  }
-  std::ranges::sort(result.close, {}, &Contact::person);
-  std::ranges::sort(result.companions, {}, &Contact::person);
-  std::ranges::sort(result.secondary, {}, &SecondaryContact::person);
-  for (const SecondaryContact& c : result.secondary) {
-    result.secondary_people.push_back(c.person);
-  }
   return result;
 }
 

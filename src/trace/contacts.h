@@ -107,9 +107,12 @@ ContactResult FindContacts(const checkins::Snapshot& snapshot, const VenueRules&
                            const ContactQuery& query);
 
 // An outbreak cluster at once: the union over the cases, each person once with the closest link
-// (lowest degree, then the shortest gap between the two check-ins); the cases themselves are
-// not their own contacts.
+// (lowest degree, companions after secondary; then the shortest gap between the two check-ins;
+// then the lower case number) and that link's meeting as the one piece of evidence; the cases
+// themselves are not their own contacts. Close contacts and companions of every case come from
+// one sweep (cluster.cc); secondary contacts, for queries of depth 2, case by case.
 ContactResult FindContactsOfCluster(const checkins::Snapshot& snapshot, const VenueRules& rules,
-                                    std::span<const ContactQuery> queries);
+                                    std::span<const ContactQuery> queries,
+                                    std::size_t parallel_from = 2'048);
 
 }  // namespace cordon::trace

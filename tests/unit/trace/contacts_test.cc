@@ -284,6 +284,81 @@ TEST_F(ContactsTest, MatchesABruteForceScanOnRandomCities) {
   }
 }
 
+// A cluster against a scan of every pair: each person once, with the closest link.
+TEST_F(ContactsTest, AClusterMatchesABruteForceScanOnRandomCities) {
+  std::mt19937 rng(2020);
+  for (int round = 0; round < 8; ++round) {
+    std::vector<Checkin> rows;
+    rows.reserve(3000);
+    const auto start = static_cast<std::uint32_t>(kNoon - std::int64_t{2} * 86'400);
+    for (int i = 0; i < 3000; ++i) {
+      rows.push_back({1 + static_cast<std::uint32_t>(rng() % 10),
+                      start + static_cast<std::uint32_t>(rng() % 172'800),
+                      1 + static_cast<std::uint32_t>(rng() % 80)});
+    }
+    fs::remove_all(dir_);
+    now_ = kNoon;
+    Load(rows, round % 2 == 1);
+    const std::map<std::uint32_t, VenueRule> rule_of = {{3, {600, false}}, {4, {300, true}}};
+    VenueRules rules;
+    for (const auto& [v, r] : rule_of) {
+      rules.Set(v, r);
+    }
+    auto rule = [&](std::uint32_t v) { return rule_of.contains(v) ? rule_of.at(v) : VenueRule{}; };
+    std::vector<ContactQuery> queries;
+    std::set<std::uint32_t> cases;
+    for (int q = 0; q < 6; ++q) {
+      const std::uint32_t from = start + rng() % 86'400;
+      queries.push_back(Q(1 + rng() % 80, from, from + rng() % 86'400));
+      cases.insert(queries.back().person);
+    }
+    // person -> (rank, evidence) of the closest link
+    using Rank =
+        std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>;
+    std::map<std::uint32_t, Rank> best;
+    for (const ContactQuery& q : queries) {
+      for (const Checkin& a : rows) {
+        if (a.person != q.person || a.time < q.from || a.time > q.to) {
+          continue;
+        }
+        for (const Checkin& b : rows) {
+          const std::uint32_t gap = GapOf(a.time, b.time);
+          if (b.venue != a.venue || gap > rule(a.venue).window_seconds ||
+              cases.contains(b.person)) {
+            continue;
+          }
+          const Rank r{
+              rule(a.venue).companion_only ? 3 : 1, gap, q.person, b.time, a.venue, a.time};
+          auto [it, fresh] = best.try_emplace(b.person, r);
+          if (!fresh && r < it->second) {
+            it->second = r;
+          }
+        }
+      }
+    }
+    ASSERT_GT(best.size(), 20U) << "a city where the cases meet people";
+    for (std::size_t parallel_from : {std::size_t{1}, std::size_t{1'000'000}}) {
+      auto result = FindContactsOfCluster(*store_->snapshot(), rules, queries, parallel_from);
+      std::map<std::uint32_t, Rank> got;
+      for (const auto* list : {&result.close, &result.companions}) {
+        ASSERT_TRUE(std::ranges::is_sorted(*list, {}, &Contact::person));
+        for (const Contact& c : *list) {
+          ASSERT_EQ(c.evidence.size(), 1U);
+          const Evidence& e = c.evidence[0];
+          EXPECT_EQ(e.via, c.index_person);
+          EXPECT_TRUE(
+              got.try_emplace(c.person,
+                              Rank{c.degree == 0 ? 3 : 1, GapOf(e.index_time, e.contact_time),
+                                   c.index_person, e.contact_time, e.venue, e.index_time})
+                  .second)
+              << "person " << c.person << " listed twice";
+        }
+      }
+      ASSERT_EQ(got, best) << "round " << round << " parallel_from " << parallel_from;
+    }
+  }
+}
+
 TEST_F(ContactsTest, AClusterListsEachPersonOnceWithTheClosestLink) {
   const auto t = static_cast<std::uint32_t>(kNoon - 7200);
   // Cases 1 and 2. 3 met case 1 at a gap of 1,000 s and case 2 at a gap of 10 s.
