@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "checkins/checkin.h"
+#include "checkins/column_buffer.h"
 
 namespace cordon::checkins {
 
@@ -62,12 +63,14 @@ struct Columns {
   std::pair<std::size_t, std::size_t> PersonRange(std::uint32_t p) const;
 };
 
+class RowSource;  // columns.cc
+
 // Columns that own their memory: a sorted run of the open day, or a segment being written.
 class OwnedColumns {
  public:
   OwnedColumns() = default;
-  // Sorts `rows` (any order) into the columnar layout. Radix sorts: a 20-million-row day sorts
-  // in well under a second on one core, where comparison sorts took several.
+  // Sorts `rows` (any order) into the columnar layout: counting and radix sorts, about 1.7 s
+  // for a 20-million-row day on one core (performance.md, T7).
   static OwnedColumns Build(std::span<const Checkin> rows);
   // The rows of several column sets together, as one.
   static OwnedColumns Merge(std::span<const Columns> parts);
@@ -78,18 +81,19 @@ class OwnedColumns {
   }
   std::size_t bytes() const { return venue_.size() * 16 + venues_.bytes() + people_.bytes(); }
   std::size_t rows() const { return venue_.size(); }
-  const std::vector<std::uint32_t>& venue() const { return venue_; }
-  const std::vector<std::uint32_t>& time() const { return time_; }
-  const std::vector<std::uint32_t>& person() const { return person_; }
-  const std::vector<std::uint32_t>& by_person() const { return by_person_; }
+  std::span<const std::uint32_t> venue() const { return venue_; }
+  std::span<const std::uint32_t> time() const { return time_; }
+  std::span<const std::uint32_t> person() const { return person_; }
+  std::span<const std::uint32_t> by_person() const { return by_person_; }
 
  private:
-  std::vector<std::uint32_t> venue_;
-  std::vector<std::uint32_t> time_;
-  std::vector<std::uint32_t> person_;
+  ColumnBuffer<std::uint32_t> venue_;
+  ColumnBuffer<std::uint32_t> time_;
+  ColumnBuffer<std::uint32_t> person_;
+  static OwnedColumns Build(const RowSource& rows);
   void BuildDirectories();
 
-  std::vector<std::uint32_t> by_person_;
+  ColumnBuffer<std::uint32_t> by_person_;
   Directory venues_;
   Directory people_;
 };
