@@ -78,7 +78,8 @@ std::vector<std::uint32_t> SecondarySweep::People() const {
 }
 
 std::vector<SecondaryContact> SecondarySweep::Describe(std::span<const std::uint32_t> people,
-                                                       const MeetingSink* each_meeting) const {
+                                                       const MeetingSink* each_meeting,
+                                                       std::size_t by_trajectory) const {
   std::vector<SecondaryContact> out(people.size());
   if (people.empty()) {
     return out;
@@ -134,8 +135,16 @@ std::vector<SecondaryContact> SecondarySweep::Describe(std::span<const std::uint
       }
     };
   };
-  std::vector<SecondaryContact> more = out;
   auto mine = into(out, each_meeting);
+  // A page of people: through their own check-ins. Thousands: one more sweep of the city, whose
+  // cost does not grow with them.
+  if (people.size() <= by_trajectory) {
+    for (std::uint32_t p : people) {
+      sweep_.ScanPerson(p, mine);
+    }
+    return out;
+  }
+  std::vector<SecondaryContact> more = out;
   auto theirs = into(more, nullptr);
   // An export's sink hears one thread at a time.
   sweep_.Scan(mine, each_meeting == nullptr ? &theirs : nullptr);

@@ -34,8 +34,10 @@ class SecondarySweep {
   std::vector<std::uint32_t> People() const;
   // `people` (by person number, each one of People()) with their meetings: how many, the
   // earliest and the shortest gap. `each_meeting`, when given, hears every meeting behind them.
+  // Up to `by_trajectory` people are described through their own check-ins, more by a sweep.
   std::vector<SecondaryContact> Describe(std::span<const std::uint32_t> people,
-                                         const MeetingSink* each_meeting = nullptr) const;
+                                         const MeetingSink* each_meeting = nullptr,
+                                         std::size_t by_trajectory = 4'096) const;
 
  private:
   std::uint32_t index_person_;

@@ -46,6 +46,8 @@ TriggerSweep::TriggerSweep(const checkins::Snapshot& snapshot, const VenueRules&
     }
     spans_.push_back({a, b, venue, window, Below(triggers_[a].time, window),
                       Above(triggers_[b - 1].time, window)});
+    earliest_ = std::min(earliest_, spans_.back().lo);
+    latest_ = std::max(latest_, spans_.back().hi);
     a = b;
   }
 }

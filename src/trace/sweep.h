@@ -62,6 +62,11 @@ class TriggerSweep {
   template <typename Visit>
   void Scan(Visit& first, Visit* second) const;
 
+  // The same for one person's check-ins only, read through their trajectory: cheaper than a
+  // scan when a page of people is wanted rather than a city.
+  template <typename Visit>
+  void ScanPerson(std::uint32_t person, Visit& visit) const;
+
   bool empty() const { return triggers_.empty(); }
 
  private:
@@ -79,6 +84,9 @@ class TriggerSweep {
   // The rows of the open days' unsorted tails.
   template <typename Visit>
   void ScanTails(Visit& visit) const;
+  // One check-in against the triggers of its venue, by binary search.
+  template <typename Visit>
+  void VisitRow(const checkins::Checkin& row, Visit& visit) const;
   // Where to cut the spans for two threads (about half the triggers each), or 0 for one.
   std::size_t Split() const;
 
@@ -95,6 +103,8 @@ class TriggerSweep {
   const VenueRules& rules_;
   std::vector<Trigger> triggers_;  // by (venue, time, via)
   std::vector<Span> spans_;        // by venue, then time
+  std::uint32_t earliest_ = kMax;  // the time the spans cover
+  std::uint32_t latest_ = 0;
   PersonBits skipped_;
   std::size_t parallel_from_;
 };
@@ -186,35 +196,43 @@ void TriggerSweep::ScanSpans(std::size_t first, std::size_t last, Visit& visit) 
 }
 
 template <typename Visit>
+void TriggerSweep::VisitRow(const checkins::Checkin& row, Visit& visit) const {
+  const std::uint32_t window = rules_.Of(row.venue).window_seconds;
+  auto key = [](const Trigger& t) { return std::pair(t.venue, t.time); };
+  auto first =
+      std::ranges::lower_bound(triggers_, std::pair(row.venue, Below(row.time, window)), {}, key);
+  auto last = std::ranges::upper_bound(first, triggers_.end(),
+                                       std::pair(row.venue, Above(row.time, window)), {}, key);
+  if (first != last) {
+    visit(row.person, row.time,
+          std::span<const Trigger>(&*first, static_cast<std::size_t>(last - first)));
+  }
+}
+
+template <typename Visit>
 void TriggerSweep::ScanTails(Visit& visit) const {
   if (spans_.empty()) {
     return;
   }
-  std::uint32_t earliest = kMax;
-  std::uint32_t latest = 0;
-  for (const Span& s : spans_) {
-    earliest = std::min(earliest, s.lo);
-    latest = std::max(latest, s.hi);
-  }
-  auto key = [](const Trigger& t) { return std::pair(t.venue, t.time); };
   snapshot_.Parts(
-      earliest, latest, [](const checkins::Columns&) {},
+      earliest_, latest_, [](const checkins::Columns&) {},
       [&](std::span<const checkins::Checkin> batch) {
         for (const checkins::Checkin& row : batch) {
-          if (skipped_.Has(row.person)) {
-            continue;
-          }
-          const std::uint32_t window = rules_.Of(row.venue).window_seconds;
-          auto first = std::ranges::lower_bound(
-              triggers_, std::pair(row.venue, Below(row.time, window)), {}, key);
-          auto last = std::ranges::upper_bound(
-              first, triggers_.end(), std::pair(row.venue, Above(row.time, window)), {}, key);
-          if (first != last) {
-            visit(row.person, row.time,
-                  std::span<const Trigger>(&*first, static_cast<std::size_t>(last - first)));
+          if (!skipped_.Has(row.person)) {
+            VisitRow(row, visit);
           }
         }
       });
+}
+
+template <typename Visit>
+void TriggerSweep::ScanPerson(std::uint32_t person, Visit& visit) const {
+  if (spans_.empty() || skipped_.Has(person)) {
+    return;
+  }
+  for (const checkins::Checkin& row : snapshot_.Trajectory(person, earliest_, latest_)) {
+    VisitRow(row, visit);
+  }
 }
 
 }  // namespace cordon::trace

@@ -250,14 +250,28 @@ TEST_F(ContactsTest, MatchesABruteForceScanOnRandomCities) {
       const SecondarySweep split(*store_->snapshot(), rules, x, starts, to, 1);
       const std::vector<std::uint32_t> people = split.People();
       ASSERT_EQ(people, result.secondary_people) << "round " << round << " query " << q;
-      const std::vector<SecondaryContact> described = split.Describe(people);
-      ASSERT_EQ(described.size(), result.secondary.size());
-      for (std::size_t i = 0; i < described.size(); ++i) {
-        EXPECT_EQ(described[i].meetings, result.secondary[i].meetings);
-        EXPECT_EQ(described[i].nearest_gap, result.secondary[i].nearest_gap);
-        EXPECT_EQ(described[i].first.contact_time, result.secondary[i].first.contact_time);
-        EXPECT_EQ(described[i].first.index_time, result.secondary[i].first.index_time);
-        EXPECT_EQ(described[i].first.via, result.secondary[i].first.via);
+      // Described through each person's check-ins (the default for a page) and by a sweep.
+      for (std::size_t by_trajectory : {std::size_t{4'096}, std::size_t{0}}) {
+        std::set<Meeting> heard;
+        const MeetingSink hear = [&](std::uint32_t person, const Evidence& e) {
+          heard.insert({person, e.venue, e.index_time, e.contact_time, e.via});
+        };
+        const std::vector<SecondaryContact> described =
+            split.Describe(people, &hear, by_trajectory);
+        EXPECT_EQ(heard, expected.meetings) << "by_trajectory " << by_trajectory;
+        ASSERT_EQ(described.size(), result.secondary.size());
+        for (std::size_t i = 0; i < described.size(); ++i) {
+          EXPECT_EQ(described[i].meetings, result.secondary[i].meetings);
+          EXPECT_EQ(described[i].nearest_gap, result.secondary[i].nearest_gap);
+          EXPECT_EQ(described[i].first.contact_time, result.secondary[i].first.contact_time);
+          EXPECT_EQ(described[i].first.index_time, result.secondary[i].first.index_time);
+          EXPECT_EQ(described[i].first.via, result.secondary[i].first.via);
+        }
+        const std::vector<SecondaryContact> on_two = split.Describe(people, nullptr, by_trajectory);
+        for (std::size_t i = 0; i < on_two.size(); ++i) {
+          EXPECT_EQ(on_two[i].meetings, result.secondary[i].meetings);
+          EXPECT_EQ(on_two[i].first.via, result.secondary[i].first.via);
+        }
       }
 
       // A page: all still counted, three described from just above a person in the middle.
