@@ -171,7 +171,7 @@ void BM_ClusterContacts(benchmark::State& state) {
   }
   std::size_t contacts = 0;
   for (auto _ : state) {
-    trace::ContactResult r = trace::FindContactsOfCluster(*d.snapshot, d.rules, cluster);
+    trace::ClusterResult r = trace::FindContactsOfCluster(*d.snapshot, d.rules, cluster);
     contacts = r.close.size();
     benchmark::DoNotOptimize(r);
   }

@@ -327,7 +327,7 @@ int Engine(const Workload& w, const std::string& out, const std::string& store_d
     for (const IndexCase& c : sets.q3) {
       cluster.push_back({c.person, c.from, c.to, 1, {}});
     }
-    trace::ContactResult r;
+    trace::ClusterResult r;
     for (int pass = 0; pass < 2; ++pass) {
       auto start = Clock::now();
       r = trace::FindContactsOfCluster(*snapshot, rules, cluster);

@@ -15,19 +15,16 @@ constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
 std::uint32_t Gap(std::uint32_t a, std::uint32_t b) { return a > b ? a - b : b - a; }
 
+// degree 2 is a secondary contact, with how many meetings it had.
 struct Link {
-  std::uint32_t person = 0;
-  int degree = 1;  // 0: companion
-  ContactKind kind = ContactKind::kCoPresence;
-  std::uint32_t gap = 0;
-  std::uint32_t index_person = 0;
-  std::uint32_t meetings = 1;  // for a secondary contact
-  Evidence evidence;
+  ClusterLink link;
+  std::uint32_t meetings = 1;
 };
 
 // Closer first: degree 1, then 2, then companions; the shorter gap; the lower case number; then
 // the evidence itself, so the choice does not depend on the order links are offered in.
-auto Rank(const Link& l) {
+auto Rank(const Link& x) {
+  const ClusterLink& l = x.link;
   return std::tuple(l.degree == 0 ? 3 : l.degree, l.gap, l.index_person, l.evidence.contact_time,
                     l.evidence.venue, l.evidence.index_time);
 }
@@ -36,10 +33,11 @@ auto Rank(const Link& l) {
 class Links {
  public:
   void Offer(const Link& link) {
-    if (link.person >= slots_.size()) {
-      slots_.resize(std::max<std::size_t>(std::size_t{link.person} + 1, slots_.size() * 2), kNone);
+    const std::uint32_t person = link.link.person;
+    if (person >= slots_.size()) {
+      slots_.resize(std::max<std::size_t>(std::size_t{person} + 1, slots_.size() * 2), kNone);
     }
-    std::uint32_t& slot = slots_[link.person];
+    std::uint32_t& slot = slots_[person];
     if (slot == kNone) {
       slot = static_cast<std::uint32_t>(links_.size());
       links_.push_back(link);
@@ -69,7 +67,7 @@ class Links {
 
 }  // namespace
 
-ContactResult FindContactsOfCluster(const checkins::Snapshot& snapshot, const VenueRules& rules,
+ClusterResult FindContactsOfCluster(const checkins::Snapshot& snapshot, const VenueRules& rules,
                                     std::span<const ContactQuery> queries,
                                     std::size_t parallel_from) {
   PersonBits cases;
@@ -90,11 +88,11 @@ ContactResult FindContactsOfCluster(const checkins::Snapshot& snapshot, const Ve
         }
       }
       Link link;
-      link.person = person;
-      link.degree = rules.Of(best->venue).companion_only ? 0 : 1;
-      link.gap = Gap(best->time, t);
-      link.index_person = best->via;
-      link.evidence = {best->venue, best->time, t, best->via};
+      link.link.person = person;
+      link.link.degree = rules.Of(best->venue).companion_only ? 0 : 1;
+      link.link.gap = Gap(best->time, t);
+      link.link.index_person = best->via;
+      link.link.evidence = {best->venue, best->time, t, best->via};
       links.Offer(link);
     };
   };
@@ -109,8 +107,9 @@ ContactResult FindContactsOfCluster(const checkins::Snapshot& snapshot, const Ve
   for (const ContactQuery& q : queries) {
     for (const NamedContact& named : q.named) {
       if (!cases.Has(named.person)) {
-        links.Offer({named.person, 1, named.kind, 0, q.person, 1,
-                     Evidence{0, named.time, named.time, q.person}});
+        links.Offer({{named.person, 1, named.kind, q.person, 0,
+                      Evidence{0, named.time, named.time, q.person}},
+                     1});
       }
     }
     if (q.depth >= 2) {
@@ -120,28 +119,22 @@ ContactResult FindContactsOfCluster(const checkins::Snapshot& snapshot, const Ve
       one.secondary_meetings = nullptr;
       for (const SecondaryContact& c : FindContacts(snapshot, rules, one).secondary) {
         if (!cases.Has(c.person)) {
-          links.Offer({c.person, 2, ContactKind::kCoPresence, c.nearest_gap, c.index_person,
-                       c.meetings, c.first});
+          links.Offer(
+              {{c.person, 2, ContactKind::kCoPresence, c.index_person, c.nearest_gap, c.first},
+               c.meetings});
         }
       }
     }
   }
 
-  ContactResult result;
-  links.ForEach([&](const Link& l) {
+  ClusterResult result;
+  links.ForEach([&](const Link& x) {
+    const ClusterLink& l = x.link;
     if (l.degree == 2) {
-      result.secondary_people.push_back(l.person);
-      result.secondary.push_back({l.person, l.index_person, l.meetings, l.gap, l.evidence});
-      return;
+      result.secondary.push_back({l.person, l.index_person, x.meetings, l.gap, l.evidence});
+    } else {
+      (l.degree == 1 ? result.close : result.companions).push_back(l);
     }
-    Contact c;
-    c.person = l.person;
-    c.degree = l.degree;
-    c.kind = l.kind;
-    c.index_person = l.index_person;
-    c.first = l.evidence.contact_time;
-    c.evidence = {l.evidence};
-    (l.degree == 1 ? result.close : result.companions).push_back(std::move(c));
   });
   return result;
 }

@@ -13,126 +13,69 @@ namespace {
 using checkins::Checkin;
 using checkins::Snapshot;
 
-// Person number -> slot, open addressing: a secondary search can meet a million people, where a
-// node-based map spent more time allocating than the search did reading check-ins.
-class PersonSlots {
- public:
-  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-  std::uint32_t Find(std::uint32_t person) const {
-    if (keys_.empty()) {
-      return kNone;
-    }
-    for (std::size_t i = Hash(person) & mask_;; i = (i + 1) & mask_) {
-      if (keys_[i] == person) {
-        return values_[i];
-      }
-      if (keys_[i] == kNone) {
-        return kNone;
-      }
-    }
-  }
-  // The slot of `person`, or `fresh` stored as its slot when it has none.
-  std::pair<std::uint32_t, bool> Insert(std::uint32_t person, std::uint32_t fresh) {
-    if ((size_ + 1) * 2 > keys_.size()) {
-      Grow();
-    }
-    for (std::size_t i = Hash(person) & mask_;; i = (i + 1) & mask_) {
-      if (keys_[i] == person) {
-        return {values_[i], false};
-      }
-      if (keys_[i] == kNone) {
-        keys_[i] = person;
-        values_[i] = fresh;
-        ++size_;
-        return {fresh, true};
-      }
-    }
-  }
-
- private:
-  static std::size_t Hash(std::uint32_t x) {
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(x) * 0x9E3779B97F4A7C15ULL) >> 20);
-  }
-  void Grow() {
-    std::vector<std::uint32_t> keys = std::move(keys_);
-    std::vector<std::uint32_t> values = std::move(values_);
-    const std::size_t capacity = keys.empty() ? 1024 : keys.size() * 2;
-    keys_.assign(capacity, kNone);
-    values_.assign(capacity, 0);
-    mask_ = capacity - 1;
-    size_ = 0;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (keys[i] != kNone) {
-        Insert(keys[i], values[i]);
-      }
-    }
-  }
-  std::vector<std::uint32_t> keys_;
-  std::vector<std::uint32_t> values_;
-  std::size_t mask_ = 0;
-  std::size_t size_ = 0;
-};
-
-// Contacts found so far: a head per person and all evidence in one flat array, grouped and
-// sorted once at the end.
+// Contacts found so far: every meeting in one flat array, sorted once by person and time at the
+// end and cut into contacts. A map from person to contact, and sorting the contacts afterwards,
+// cost more than finding them.
 class ContactSet {
  public:
-  std::uint32_t At(std::uint32_t person, int degree, ContactKind kind, std::uint32_t index_person) {
-    auto [slot, fresh] = slots_.Insert(person, static_cast<std::uint32_t>(heads_.size()));
-    if (fresh) {
-      Contact c;
-      c.person = person;
-      c.degree = degree;
-      c.kind = kind;
-      c.index_person = index_person;
-      c.first = std::numeric_limits<std::uint32_t>::max();
-      heads_.push_back(std::move(c));
-    }
-    return slot;
-  }
-  void Add(std::uint32_t slot, const Evidence& e) {
-    evidence_.push_back({slot, e});
-    heads_[slot].first = std::min(heads_[slot].first, e.contact_time);
-  }
-  bool Has(std::uint32_t person) const { return slots_.Find(person) != PersonSlots::kNone; }
-  Contact& Head(std::uint32_t slot) { return heads_[slot]; }
-  const std::vector<Contact>& Heads() const { return heads_; }
+  ContactSet(int degree, std::uint32_t index_person)
+      : degree_(degree), index_person_(index_person) {}
 
+  void Add(std::uint32_t person, ContactKind kind, const Evidence& e) {
+    items_.push_back({person, static_cast<std::uint32_t>(items_.size()), kind, e});
+  }
+
+  // By person; each with its evidence by contact time, the same meeting once.
   std::vector<Contact> Take() {
-    std::ranges::sort(evidence_, [](const Item& a, const Item& b) {
-      return std::tie(a.slot, a.e.contact_time, a.e.venue, a.e.index_time, a.e.via) <
-             std::tie(b.slot, b.e.contact_time, b.e.venue, b.e.index_time, b.e.via);
+    std::ranges::sort(items_, [](const Item& a, const Item& b) {
+      return std::tie(a.person, a.e.contact_time, a.e.venue, a.e.index_time, a.e.via, a.seq) <
+             std::tie(b.person, b.e.contact_time, b.e.venue, b.e.index_time, b.e.via, b.seq);
     });
-    std::size_t at = 0;
-    for (std::uint32_t slot = 0; slot < heads_.size(); ++slot) {
-      std::size_t end = at;
-      while (end < evidence_.size() && evidence_[end].slot == slot) {
+    std::vector<Contact> out;
+    for (std::size_t at = 0; at < items_.size();) {
+      std::size_t end = at + 1;
+      while (end < items_.size() && items_[end].person == items_[at].person) {
         ++end;
       }
-      auto& out = heads_[slot].evidence;
-      out.reserve(end - at);
+      Contact c;
+      c.person = items_[at].person;
+      c.degree = degree_;
+      c.index_person = index_person_;
+      c.first = items_[at].e.contact_time;
+      // The kind of the first meeting added: in person (all added before any named), else the
+      // first name given.
+      const Item* kind_from = &items_[at];
+      c.evidence.reserve(end - at);
       for (std::size_t i = at; i < end; ++i) {
-        const Evidence& e = evidence_[i].e;
-        if (out.empty() || out.back().venue != e.venue || out.back().index_time != e.index_time ||
-            out.back().contact_time != e.contact_time || out.back().via != e.via) {
-          out.push_back(e);
+        const Item& x = items_[i];
+        if (x.seq < kind_from->seq) {
+          kind_from = &x;
+        }
+        if (c.evidence.empty() || c.evidence.back().venue != x.e.venue ||
+            c.evidence.back().index_time != x.e.index_time ||
+            c.evidence.back().contact_time != x.e.contact_time ||
+            c.evidence.back().via != x.e.via) {
+          c.evidence.push_back(x.e);
         }
       }
+      c.kind = kind_from->kind;
+      out.push_back(std::move(c));
       at = end;
     }
-    evidence_.clear();
-    std::ranges::sort(heads_, {}, &Contact::person);
-    return std::move(heads_);
+    items_.clear();
+    return out;
   }
 
  private:
   struct Item {
-    std::uint32_t slot;
+    std::uint32_t person;
+    std::uint32_t seq;  // order added
+    ContactKind kind;
     Evidence e;
   };
-  PersonSlots slots_;
-  std::vector<Contact> heads_;
-  std::vector<Item> evidence_;
+  int degree_;
+  std::uint32_t index_person_;
+  std::vector<Item> items_;
 };
 
 // Everyone at each of `who`'s check-ins in [from, to] within the venue's window, other than
@@ -168,20 +111,17 @@ void VenueRules::Set(std::uint32_t venue, VenueRule rule) {
 ContactResult FindContacts(const Snapshot& snapshot, const VenueRules& rules,
                            const ContactQuery& query) {
   const std::uint32_t index = query.person;
-  ContactSet close;
-  ContactSet companions;
+  ContactSet close(1, index);
+  ContactSet companions(0, index);
   Meet(
       snapshot, rules, index, query.from, query.to, [](std::uint32_t) { return false; },
       [&](bool companion_only, std::uint32_t met, const Evidence& e) {
-        ContactSet& set = companion_only ? companions : close;
-        set.Add(set.At(met, companion_only ? 0 : 1, ContactKind::kCoPresence, index), e);
+        (companion_only ? companions : close).Add(met, ContactKind::kCoPresence, e);
       });
   for (const NamedContact& named : query.named) {
-    if (named.person == index) {
-      continue;
+    if (named.person != index) {
+      close.Add(named.person, named.kind, Evidence{0, named.time, named.time, index});
     }
-    close.Add(close.At(named.person, 1, named.kind, index),
-              Evidence{0, named.time, named.time, index});
   }
 
   ContactResult result;

@@ -106,12 +106,29 @@ struct ContactResult {
 ContactResult FindContacts(const checkins::Snapshot& snapshot, const VenueRules& rules,
                            const ContactQuery& query);
 
+// A person's closest link to a cluster: a thousand cases meet millions of people at city
+// scale, so each keeps one meeting, not a list.
+struct ClusterLink {
+  std::uint32_t person = 0;
+  int degree = 1;  // 0: spatiotemporal companion
+  ContactKind kind = ContactKind::kCoPresence;
+  std::uint32_t index_person = 0;  // the case
+  std::uint32_t gap = 0;
+  Evidence evidence;  // the closest meeting
+};
+
+struct ClusterResult {
+  std::vector<ClusterLink> close;           // by person
+  std::vector<SecondaryContact> secondary;  // by person
+  std::vector<ClusterLink> companions;      // by person
+};
+
 // An outbreak cluster at once: the union over the cases, each person once with the closest link
 // (lowest degree, companions after secondary; then the shortest gap between the two check-ins;
-// then the lower case number) and that link's meeting as the one piece of evidence; the cases
-// themselves are not their own contacts. Close contacts and companions of every case come from
-// one sweep (cluster.cc); secondary contacts, for queries of depth 2, case by case.
-ContactResult FindContactsOfCluster(const checkins::Snapshot& snapshot, const VenueRules& rules,
+// then the lower case number; then the meeting itself); the cases themselves are not their own
+// contacts. Close contacts and companions of every case come from one sweep (cluster.cc);
+// secondary contacts, for queries of depth 2, case by case.
+ClusterResult FindContactsOfCluster(const checkins::Snapshot& snapshot, const VenueRules& rules,
                                     std::span<const ContactQuery> queries,
                                     std::size_t parallel_from = 2'048);
 

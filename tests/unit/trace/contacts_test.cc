@@ -355,16 +355,14 @@ TEST_F(ContactsTest, AClusterMatchesABruteForceScanOnRandomCities) {
       auto result = FindContactsOfCluster(*store_->snapshot(), rules, queries, parallel_from);
       std::map<std::uint32_t, Rank> got;
       for (const auto* list : {&result.close, &result.companions}) {
-        ASSERT_TRUE(std::ranges::is_sorted(*list, {}, &Contact::person));
-        for (const Contact& c : *list) {
-          ASSERT_EQ(c.evidence.size(), 1U);
-          const Evidence& e = c.evidence[0];
+        ASSERT_TRUE(std::ranges::is_sorted(*list, {}, &ClusterLink::person));
+        for (const ClusterLink& c : *list) {
+          const Evidence& e = c.evidence;
           EXPECT_EQ(e.via, c.index_person);
-          EXPECT_TRUE(
-              got.try_emplace(c.person,
-                              Rank{c.degree == 0 ? 3 : 1, GapOf(e.index_time, e.contact_time),
-                                   c.index_person, e.contact_time, e.venue, e.index_time})
-                  .second)
+          EXPECT_EQ(c.gap, GapOf(e.index_time, e.contact_time));
+          EXPECT_TRUE(got.try_emplace(c.person, Rank{c.degree == 0 ? 3 : 1, c.gap, c.index_person,
+                                                     e.contact_time, e.venue, e.index_time})
+                          .second)
               << "person " << c.person << " listed twice";
         }
       }
