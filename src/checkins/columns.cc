@@ -42,13 +42,7 @@ namespace {
 // Digits of up to 13 bits: 8,192 buckets, whose counts and write positions stay in cache.
 constexpr int kMaxDigitBits = 13;
 
-struct KeyedRow {
-  std::uint64_t key;
-  std::uint32_t row;
-};
-
 std::uint64_t KeyOf(std::uint64_t k) { return k; }
-std::uint64_t KeyOf(const KeyedRow& k) { return k.key; }
 
 // Least-significant-digit radix sort on bits [first_bit, first_bit + bits) of the key; stable.
 // Digits whose value is the same for every element are skipped, so narrow keys cost few passes.
@@ -83,6 +77,44 @@ void RadixSort(ColumnBuffer<T>& items, int bits, int first_bit = 0) {
   }
 }
 
+// The same on the low `bits` bits of `keys`, moving `rows` along with them (12 bytes an element
+// rather than a padded 16-byte pair).
+void RadixSortCarrying(ColumnBuffer<std::uint64_t>& keys, ColumnBuffer<std::uint32_t>& rows,
+                       int bits) {
+  const std::size_t n = keys.size();
+  if (bits <= 0 || n < 2) {
+    return;
+  }
+  const int passes = (bits + kMaxDigitBits - 1) / kMaxDigitBits;
+  const int digit = (bits + passes - 1) / passes;
+  const std::size_t buckets = std::size_t{1} << digit;
+  ColumnBuffer<std::uint64_t> keys_to(n);
+  ColumnBuffer<std::uint32_t> rows_to(n);
+  std::vector<std::size_t> counts(buckets);
+  for (int shift = 0; shift < bits; shift += digit) {
+    std::ranges::fill(counts, 0);
+    for (std::uint64_t k : keys) {
+      ++counts[(k >> shift) & (buckets - 1)];
+    }
+    if (std::ranges::find(counts, n) != counts.end()) {
+      continue;
+    }
+    std::size_t sum = 0;
+    for (auto& c : counts) {
+      const std::size_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t to = counts[(keys[i] >> shift) & (buckets - 1)]++;
+      keys_to[to] = keys[i];
+      rows_to[to] = rows[i];
+    }
+    keys.swap(keys_to);
+    rows.swap(rows_to);
+  }
+}
+
 int BitsFor(std::uint32_t span) { return span == 0 ? 0 : static_cast<int>(std::bit_width(span)); }
 
 struct OutColumns {
@@ -93,7 +125,7 @@ struct OutColumns {
 
 // One bucket per venue number, then each venue's rows by (time, person).
 void SortByVenueBuckets(const RowSource& rows, std::uint32_t vmin, std::uint32_t vspan,
-                        const OutColumns& out) {
+                        const OutColumns& out, ColumnBuffer<std::uint64_t>& packed) {
   const std::size_t n = rows.Count();
   std::vector<std::uint32_t> next(static_cast<std::size_t>(vspan) + 2, 0);
   rows.ForEach([&](const Checkin& c) { ++next[c.venue - vmin + 1]; });
@@ -102,7 +134,7 @@ void SortByVenueBuckets(const RowSource& rows, std::uint32_t vmin, std::uint32_t
   }
   // Each row as (time, person) in one u64, in its venue's bucket: 8 bytes to move instead of 12,
   // and each bucket then sorts as plain integers.
-  ColumnBuffer<std::uint64_t> packed(n);  // every element is written below
+  packed.resize(n);  // every element is written below
   rows.ForEach([&](const Checkin& c) {
     packed[next[c.venue - vmin]++] = (static_cast<std::uint64_t>(c.time) << 32) | c.person;
   });
@@ -307,8 +339,10 @@ OwnedColumns OwnedColumns::Build(const RowSource& rows) {
     return static_cast<std::size_t>(span_minus_one) <= 4 * n + 1024;
   };
   const OutColumns parts{out.venue_.data(), out.time_.data(), out.person_.data()};
+  // Scratch for both sorts: memory this machine has already faulted in is cheap to reuse.
+  ColumnBuffer<std::uint64_t> work;
   if (dense(vmax - vmin)) {
-    SortByVenueBuckets(rows, vmin, vmax - vmin, parts);
+    SortByVenueBuckets(rows, vmin, vmax - vmin, parts, work);
   } else if (vbits + tbits + pbits <= 64) {
     SortByRadix(rows, vmin, tmin, pmin, vbits, tbits, pbits, parts);
   } else {
@@ -328,16 +362,12 @@ OwnedColumns OwnedColumns::Build(const RowSource& rows) {
   // The person index: row numbers in (person, time) order; ties keep venue order. A radix
   // sort of (person, time) keys carrying the row: counting into one bucket per person, then
   // ordering each person's rows by time, read and wrote all over arrays of the city's size.
-  ColumnBuffer<KeyedRow> keyed(n);
+  work.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    keyed[i] = {
-        (static_cast<std::uint64_t>(out.person_[i] - pmin) << tbits) | (out.time_[i] - tmin),
-        static_cast<std::uint32_t>(i)};
+    work[i] = (static_cast<std::uint64_t>(out.person_[i] - pmin) << tbits) | (out.time_[i] - tmin);
+    out.by_person_[i] = static_cast<std::uint32_t>(i);
   }
-  RadixSort(keyed, pbits + tbits);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.by_person_[i] = keyed[i].row;
-  }
+  RadixSortCarrying(work, out.by_person_, pbits + tbits);
   out.BuildDirectories();
   return out;
 }
