@@ -1,6 +1,6 @@
 // FindContactsOfCluster (contacts.h): the check-ins of every case in the cluster are the
 // triggers of one sweep (sweep.h), so a venue that many cases passed through is read once, and
-// each person met keeps only their closest link: a thousand cases meet about a million people.
+// each person met keeps only their closest link: a thousand cases meet millions of people.
 #include <algorithm>
 #include <limits>
 #include <tuple>
@@ -15,7 +15,7 @@ constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
 std::uint32_t Gap(std::uint32_t a, std::uint32_t b) { return a > b ? a - b : b - a; }
 
-// degree 2 is a secondary contact, with how many meetings it had.
+// A link, and for a secondary contact (degree 2) how many meetings lie behind it.
 struct Link {
   ClusterLink link;
   std::uint32_t meetings = 1;
