@@ -192,6 +192,7 @@ void RegisterRoutes(http::Server& server, TraceService& trace) {
                                                         static_cast<int>(depth.value_or(1)), page));
                  return Answer(200, AnswerJson(answer, offset));
                });
+  RegisterVenueRoutes(server, trace);
 }
 
 }  // namespace cordon::trace

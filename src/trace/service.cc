@@ -511,6 +511,21 @@ Status TraceService::FollowOnce(bool deduplicate) {
   }
 }
 
+Status TraceService::FollowVenueEdits() {
+  std::int64_t version = 0;
+  CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(version,
+                            s.QueryInt("SELECT version FROM venue_edits WHERE singleton = 1", {}));
+    return Status::Ok();
+  }));
+  if (version == venue_edits_seen_) {
+    return Status::Ok();
+  }
+  CORDON_RETURN_IF_ERROR(ReloadVenues());  // a venue edited on another node
+  venue_edits_seen_ = version;
+  return Status::Ok();
+}
+
 void TraceService::Follow() {
   std::unique_lock lock(follow_mu_);
   while (!stop_) {
@@ -523,6 +538,9 @@ void TraceService::Follow() {
     lock.unlock();
     if (Status followed = FollowOnce(false); !followed.ok()) {
       spdlog::error("check-ins: following the shared log failed: {}", followed.message());
+    }
+    if (Status venues = FollowVenueEdits(); !venues.ok()) {
+      spdlog::error("check-ins: reloading edited venues failed: {}", venues.message());
     }
     // Retention of the shared log, once an hour, by whichever node comes first.
     const std::int64_t now = UnixSeconds(clock_.Now());

@@ -23,6 +23,7 @@
 #include "store/database.h"
 #include "trace/contacts.h"
 #include "trace/store.h"
+#include "trace/venues.h"
 
 namespace cordon::trace {
 
@@ -122,6 +123,15 @@ class TraceService {
   Result<std::vector<Visit>> Trajectory(const auth::Principal& who, std::int64_t person_id,
                                         std::int64_t from, std::int64_t to);
 
+  // Venue review (venues.cc). ListVenues and VenueTypes need the trace permission; UpdateVenue
+  // needs checkins_write (else kPermissionDenied). UpdateVenue: kInvalidArgument naming the field
+  // (name empty or over 100 characters, a type the contact rule does not know, nothing to
+  // change), kNotFound for an unknown code; audited, and the next search uses the new type.
+  Result<VenuePage> ListVenues(const auth::Principal& who, const VenueQuery& query);
+  Result<VenueListed> UpdateVenue(const auth::Principal& who, std::string_view code,
+                                  const VenueChange& change);
+  Result<std::vector<VenueType>> VenueTypes(const auth::Principal& who) const;
+
   // Rows already numbered and validated (the demo city's): into the engine, or on PostgreSQL
   // into the shared log that every node's engine follows.
   Status AppendRows(std::span<const checkins::Checkin> rows);
@@ -139,6 +149,8 @@ class TraceService {
   // follows it by id; the cursor is kept beside the engine's files.
   Status AppendShared(std::span<const checkins::Checkin> rows);
   Status FollowOnce(bool deduplicate);
+  // Reloads the venues and rules when another node has edited a venue (venue_edits).
+  Status FollowVenueEdits();
   void Follow();
 
   store::Database& db_;
@@ -164,6 +176,7 @@ class TraceService {
   bool follow_now_ = false;
   bool stop_ = false;
   std::int64_t last_purge_ = 0;
+  std::int64_t venue_edits_seen_ = 0;  // the follower's thread only
   std::thread follower_;
 };
 

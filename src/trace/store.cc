@@ -71,6 +71,42 @@ Result<VenueInfo> RegisterVenue(store::Session& s, const std::string& code) {
   return v;
 }
 
+Result<std::vector<VenueInfo>> SelectVenues(store::Session& s, bool needs_review_only,
+                                            const std::string& like, std::int64_t after,
+                                            int limit) {
+  std::string sql =
+      "SELECT id, code, name, type, needs_review FROM venues WHERE id IS NOT NULL AND id > ?";
+  store::Params params{after};
+  if (needs_review_only) {
+    sql += " AND needs_review = 1";
+  }
+  if (!like.empty()) {
+    sql += " AND (LOWER(code) LIKE ? ESCAPE '\\' OR LOWER(name) LIKE ? ESCAPE '\\')";
+    params.emplace_back(like);
+    params.emplace_back(like);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  std::vector<VenueInfo> out;
+  CORDON_RETURN_IF_ERROR(s.Query(sql, params, [&](const store::Row& row) {
+    out.push_back({static_cast<std::uint32_t>(row.Int(0)), row.Text(1), row.Text(2), row.Text(3),
+                   row.Int(4) != 0});
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::int64_t> CountVenuesToReview(store::Session& s) {
+  return s.QueryInt("SELECT COUNT(*) FROM venues WHERE needs_review = 1 AND id IS NOT NULL", {});
+}
+
+Status SaveVenue(store::Session& s, const VenueInfo& v) {
+  return s
+      .Exec("UPDATE venues SET name = ?, type = ?, needs_review = ? WHERE id = ?",
+            {v.name, v.type, std::int64_t{v.needs_review ? 1 : 0}, static_cast<std::int64_t>(v.id)})
+      .status();
+}
+
 Status LoadPersonNumbers(store::Session& s, std::map<std::string, std::uint32_t>* out) {
   return s.Query("SELECT id_number, id FROM people WHERE id_type = 'resident_id'", {},
                  [&](const store::Row& row) {

@@ -40,6 +40,14 @@ Result<std::map<std::string, VenueRule>> LoadVenueRules(store::Session& s);
 Result<std::optional<VenueInfo>> FindVenue(store::Session& s, const std::string& code);
 // A venue first seen in a check-in: type 'unknown', flagged for review.
 Result<VenueInfo> RegisterVenue(store::Session& s, const std::string& code);
+// Venues numbered above `after` in number order, at most `limit`: only those awaiting review if
+// `needs_review_only`; `like`, when not empty, a LIKE pattern (escaped with a backslash) matched
+// against the lower-cased code and name.
+Result<std::vector<VenueInfo>> SelectVenues(store::Session& s, bool needs_review_only,
+                                            const std::string& like, std::int64_t after, int limit);
+Result<std::int64_t> CountVenuesToReview(store::Session& s);
+// Writes the name, type and needs_review of the venue numbered `v.id`.
+Status SaveVenue(store::Session& s, const VenueInfo& v);
 
 Status LoadPersonNumbers(store::Session& s, std::map<std::string, std::uint32_t>* out);
 Result<std::optional<std::uint32_t>> FindPersonNumber(store::Session& s,

@@ -398,6 +398,22 @@ TEST_F(TraceApiTest, TwoNodesOnOneDatabaseAnswerTheSame) {
   for (std::size_t i : {1U, 2U, 3U}) {
     EXPECT_NE(Find(one["contacts"], ids_[i]), nullptr) << i << " " << one.dump();
   }
+
+  // A venue's type edited on the second node decides the first node's window too: TEST-N1 as a
+  // station makes companions of 1 and 2 on both.
+  res = second.Client().Patch("/api/v1/venues/TEST-N1", Bearer(admin2),
+                              json{{"type", "transit"}}.dump(), "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  for (int i = 0; i < 50; ++i) {
+    one = Contacts(query, &status, admin_);
+    if (status == 200 && Find(one["companions"], ids_[1]) != nullptr) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(Find(one["companions"], ids_[1]), nullptr) << one.dump();
+  EXPECT_EQ(Find(one["contacts"], ids_[1]), nullptr) << one.dump();
 }
 
 TEST_F(TraceApiTest, AKillDuringIngestLosesNoAcknowledgedCheckIn) {

@@ -44,6 +44,8 @@ const PAGE_ROLES = {
   trace: ['admin', 'commander', 'epidemiologist'],
   // 扫码记录导入: those who load the check-ins (checkins_write).
   checkinsImport: ['admin', 'epidemiologist'],
+  // 场所核实: the trace permission reads the venues; editing them is venueEdit.
+  venues: ['admin', 'commander', 'epidemiologist'],
 }
 
 export function canSee(page, role) {
@@ -70,6 +72,8 @@ const ACTION_ROLES = {
   // 新增病例, 流调报告, 密接追踪 (生成线索), 传播关系, 聚集性疫情: case writers (the auditor and the
   // grid workers read).
   caseWrite: ['admin', 'commander', 'epidemiologist'],
+  // 场所核实 编辑 (name and type of a venue): checkins_write.
+  venueEdit: ['admin', 'epidemiologist'],
 }
 
 export function canDo(action, role) {

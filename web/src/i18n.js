@@ -5,6 +5,8 @@ import casesZhCN from './locales/cases/zh-CN.js'
 import casesEn from './locales/cases/en.js'
 import traceZhCN from './locales/trace/zh-CN.js'
 import traceEn from './locales/trace/en.js'
+import venuesZhCN from './locales/venues/zh-CN.js'
+import venuesEn from './locales/venues/en.js'
 
 // The language choice is the only thing the UI keeps in localStorage.
 const LANG_KEY = 'cordon.lang'
@@ -35,7 +37,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN), en: merge(en, casesEn, traceEn) },
+  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN, venuesZhCN), en: merge(en, casesEn, traceEn, venuesEn) },
   missingWarn: false,
   fallbackWarn: false,
 })

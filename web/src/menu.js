@@ -39,6 +39,7 @@ export const MENU = [
       { key: 'reports' },
       { key: 'contacts', route: 'trace' },
       { key: 'checkinsImport', route: 'checkinsImport' },
+      { key: 'venues', route: 'venues' },
       { key: 'chains', route: 'clusters' },
       { key: 'epicurve', route: 'epicurve' },
       { key: 'clock', route: 'clock' },

@@ -57,6 +57,8 @@ const routes = [
       { path: 'trace', name: 'trace', component: () => import('./views/trace/ContactsSearchView.vue'), meta: { page: 'trace', title: 'menu.contacts', menu: 'contacts' } },
       // 扫码记录导入: a CSV of check-ins.
       { path: 'checkins/import', name: 'checkinsImport', component: () => import('./views/trace/CheckinsImportView.vue'), meta: { page: 'checkinsImport', title: 'menu.checkinsImport', menu: 'checkinsImport' } },
+      // 场所核实: venues registered from check-ins, their names and types (?all=1 for every venue).
+      { path: 'venues', name: 'venues', component: () => import('./views/trace/VenuesView.vue'), meta: { page: 'venues', title: 'menu.venues', menu: 'venues' } },
       { path: 'clock', name: 'clock', component: () => import('./views/cases/ClockView.vue'), meta: { page: 'clock', title: 'menu.clock', menu: 'clock' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
     ],
