@@ -97,35 +97,24 @@ std::vector<Checkin> Snapshot::Trajectory(std::uint32_t person, std::uint32_t fr
   if (from > to) {
     return out;
   }
-  const Day first = calendar_.DayOf(from);
-  const Day last = calendar_.DayOf(to);
-  auto take = [&](const Columns& c) {
-    auto [b, e] = c.PersonRange(person);
-    for (std::size_t i = b; i < e; ++i) {
-      const std::uint32_t row = c.by_person[i];
-      if (c.time[row] >= from && c.time[row] <= to) {
-        out.push_back(c.Row(row));
-      }
-    }
-  };
-  for (const DayPart& part : days_) {
-    if (part.day < first || part.day > last) {
-      continue;
-    }
-    if (part.segment) {
-      take(part.segment->columns());
-    }
-    for (const auto& run : part.runs) {
-      take(run->view());
-    }
-    for (const auto& batch : part.tail) {
-      for (const Checkin& c : *batch) {
-        if (c.person == person && c.time >= from && c.time <= to) {
-          out.push_back(c);
+  Parts(
+      from, to,
+      [&](const Columns& c) {
+        auto [b, e] = c.PersonRange(person);
+        for (std::size_t i = b; i < e; ++i) {
+          const std::uint32_t row = c.by_person[i];
+          if (c.time[row] >= from && c.time[row] <= to) {
+            out.push_back(c.Row(row));
+          }
         }
-      }
-    }
-  }
+      },
+      [&](std::span<const Checkin> batch) {
+        for (const Checkin& c : batch) {
+          if (c.person == person && c.time >= from && c.time <= to) {
+            out.push_back(c);
+          }
+        }
+      });
   std::ranges::sort(out, [](const Checkin& a, const Checkin& b) {
     return a.time != b.time ? a.time < b.time : a.venue < b.venue;
   });

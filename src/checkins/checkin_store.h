@@ -148,35 +148,21 @@ class CheckinStore {
 
 template <typename Fn>
 void Snapshot::AtVenue(std::uint32_t venue, std::uint32_t lo, std::uint32_t hi, Fn&& fn) const {
-  if (lo > hi) {
-    return;
-  }
-  const Day first = calendar_.DayOf(lo);
-  const Day last = calendar_.DayOf(hi);
-  for (const DayPart& part : days_) {
-    if (part.day < first || part.day > last) {
-      continue;
-    }
-    auto scan = [&](const Columns& c) {
-      auto [b, e] = c.VenueRange(venue, lo, hi);
-      for (std::size_t i = b; i < e; ++i) {
-        fn(Checkin{c.venue[i], c.time[i], c.person[i]});
-      }
-    };
-    if (part.segment) {
-      scan(part.segment->columns());
-    }
-    for (const auto& run : part.runs) {
-      scan(run->view());
-    }
-    for (const auto& batch : part.tail) {
-      for (const Checkin& c : *batch) {
-        if (c.venue == venue && c.time >= lo && c.time <= hi) {
-          fn(c);
+  Parts(
+      lo, hi,
+      [&](const Columns& c) {
+        auto [b, e] = c.VenueRange(venue, lo, hi);
+        for (std::size_t i = b; i < e; ++i) {
+          fn(Checkin{c.venue[i], c.time[i], c.person[i]});
         }
-      }
-    }
-  }
+      },
+      [&](std::span<const Checkin> batch) {
+        for (const Checkin& c : batch) {
+          if (c.venue == venue && c.time >= lo && c.time <= hi) {
+            fn(c);
+          }
+        }
+      });
 }
 
 template <typename Sorted, typename Unsorted>

@@ -179,6 +179,22 @@ void SortByRadix(const RowSource& rows, std::uint32_t vmin, std::uint32_t tmin, 
   }
 }
 
+// The first position in [begin, end) where `pred` turns false (it holds, then does not).
+template <typename Pred>
+std::size_t FirstNot(std::size_t begin, std::size_t end, Pred&& pred) {
+  std::size_t n = end - begin;
+  while (n > 0) {
+    const std::size_t half = n / 2;
+    if (pred(begin + half)) {
+      begin += half + 1;
+      n -= half + 1;
+    } else {
+      n = half;
+    }
+  }
+  return begin;
+}
+
 }  // namespace
 
 Directory Directory::Count(const std::uint32_t* keys, std::size_t rows,
@@ -222,20 +238,7 @@ std::pair<std::size_t, std::size_t> Columns::VenueRange(std::uint32_t v, std::ui
   if (venues != nullptr) {
     std::tie(begin, end) = venues->Block(v);
   }
-  auto first_not = [&](auto&& pred) {
-    std::size_t lo_i = begin;
-    std::size_t n = end - begin;
-    while (n > 0) {
-      std::size_t half = n / 2;
-      if (pred(lo_i + half)) {
-        lo_i += half + 1;
-        n -= half + 1;
-      } else {
-        n = half;
-      }
-    }
-    return lo_i;
-  };
+  auto first_not = [&](auto&& pred) { return FirstNot(begin, end, pred); };
   std::size_t first = first_not([&](std::size_t i) { return before(i, lo); });
   if (hi == UINT32_MAX) {
     std::size_t last = first_not([&](std::size_t i) { return venue[i] <= v; });
@@ -265,18 +268,7 @@ std::pair<std::size_t, std::size_t> Columns::VenueRangeFrom(std::uint32_t v, std
       known += step;
       step *= 2;
     }
-    std::size_t lo_i = known + 1;
-    std::size_t n = std::min(known + step, end) - lo_i;
-    while (n > 0) {
-      const std::size_t half = n / 2;
-      if (pred(lo_i + half)) {
-        lo_i += half + 1;
-        n -= half + 1;
-      } else {
-        n = half;
-      }
-    }
-    return lo_i;
+    return FirstNot(known + 1, std::min(known + step, end), pred);
   };
   auto before = [&](std::uint32_t t) {
     return [this, v, t](std::size_t i) { return venue[i] < v || (venue[i] == v && time[i] < t); };

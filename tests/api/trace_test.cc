@@ -9,28 +9,13 @@
 #include <optional>
 #include <thread>
 
+#include "checkin_times.h"
 #include "cordon_server.h"
 
 namespace cordon::testing {
 namespace {
 
 using nlohmann::json;
-
-std::int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// Yesterday at 03:00 in +08:00: always past, inside retention, and outside the hours the demo
-// city's check-ins are generated in, so the test's own rows are the only ones then.
-std::int64_t QuietHour() {
-  constexpr std::int64_t kHour = 3600;
-  constexpr std::int64_t kDay = 24 * kHour;
-  constexpr std::int64_t kOffset = 8 * kHour;
-  const std::int64_t local = Now() + kOffset;
-  return (local / kDay - 1) * kDay + 3 * kHour - kOffset;
-}
 
 class TraceApiTest : public ::testing::Test {
  protected:
@@ -96,12 +81,12 @@ TEST_F(TraceApiTest, IngestReportsEachBadLineByFieldAndIsIdempotent) {
   const std::string stranger = WithCheckDigit("11010519800101777");
   std::string body =
       Line(numbers_[0], "TEST-A", t) + Line(numbers_[1], "TEST-A", t + 60) +
-      Line(bad_check, "TEST-A", t) +                                   // line 3: check digit
-      Line(numbers_[2], "TEST-A", Now() + 86'400) +                    // line 4: the future
-      "not json\n" +                                                   // line 5
-      Line(numbers_[3], "bad code!", t) +                              // line 6
-      Line(stranger, "TEST-A", t + 120) +                              // a new, unverified file
-      Line(numbers_[4], "TEST-A", Now() - std::int64_t{40} * 86'400);  // line 8: past retention
+      Line(bad_check, "TEST-A", t) +                                       // line 3: check digit
+      Line(numbers_[2], "TEST-A", UnixNow() + 86'400) +                    // line 4: the future
+      "not json\n" +                                                       // line 5
+      Line(numbers_[3], "bad code!", t) +                                  // line 6
+      Line(stranger, "TEST-A", t + 120) +                                  // a new, unverified file
+      Line(numbers_[4], "TEST-A", UnixNow() - std::int64_t{40} * 86'400);  // line 8: past retention
   int status = 0;
   json report = PostCheckins(body, &status);
   ASSERT_EQ(status, 200) << report.dump();

@@ -7,28 +7,13 @@
 #include <chrono>
 #include <set>
 
+#include "checkin_times.h"
 #include "cordon_server.h"
 
 namespace cordon::testing {
 namespace {
 
 using nlohmann::json;
-
-std::int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// Yesterday at 03:00 in +08:00: past, inside retention, and outside the hours the demo city's
-// check-ins are generated in (as in trace_test.cc).
-std::int64_t QuietHour() {
-  constexpr std::int64_t kHour = 3600;
-  constexpr std::int64_t kDay = 24 * kHour;
-  constexpr std::int64_t kOffset = 8 * kHour;
-  const std::int64_t local = Now() + kOffset;
-  return (local / kDay - 1) * kDay + 3 * kHour - kOffset;
-}
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
