@@ -217,7 +217,7 @@ Directory Directory::Count(const std::uint32_t* keys, std::size_t rows,
   }
   d.first.assign((static_cast<std::size_t>(hi - lo) >> d.shift) + 2, 0);
   for (std::size_t i = 0; i < rows; ++i) {
-    ++d.first[((keys[i] - lo) >> d.shift) + 1];
+    ++d.first[(static_cast<std::size_t>(keys[i] - lo) >> d.shift) + 1];
   }
   for (std::size_t k = 1; k < d.first.size(); ++k) {
     d.first[k] += d.first[k - 1];

@@ -31,7 +31,8 @@ struct Directory {
     if (first.empty() || key < base) {
       return {0, 0};
     }
-    const std::size_t k = (key - base) >> shift;
+    // Widened first: a span of 2^32 numbers takes a shift of 32.
+    const std::size_t k = static_cast<std::size_t>(key - base) >> shift;
     if (k + 1 >= first.size()) {
       return {first.back(), first.back()};
     }
