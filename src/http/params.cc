@@ -29,6 +29,20 @@ Result<std::int64_t> IntParam(const Request& request, std::string_view name, std
   return n;
 }
 
+Result<bool> BoolParam(const Request& request, std::string_view name, bool fallback) {
+  const std::string value = request.Param(name);
+  if (value.empty()) {
+    return fallback;
+  }
+  if (value == "true" || value == "1") {
+    return true;
+  }
+  if (value == "false" || value == "0") {
+    return false;
+  }
+  return FieldInvalid(std::string(name), "应为 true 或 false (true or false)");
+}
+
 std::string IsoTime(std::int64_t unix_seconds, base::UtcOffset offset) {
   return base::FormatIso(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)),
                          offset);

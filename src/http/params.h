@@ -20,6 +20,10 @@ Result<std::int64_t> PathId(std::string_view text, std::string_view not_found);
 Result<std::int64_t> IntParam(const Request& request, std::string_view name, std::int64_t fallback,
                               std::int64_t min, std::int64_t max);
 
+// A true/false query parameter ("true"/"1", "false"/"0"); `fallback` when absent or empty.
+// Errors: kInvalidArgument on the parameter's name.
+Result<bool> BoolParam(const Request& request, std::string_view name, bool fallback);
+
 // Unix seconds as ISO 8601 with the offset, as every answer writes times.
 std::string IsoTime(std::int64_t unix_seconds, base::UtcOffset offset);
 

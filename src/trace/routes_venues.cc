@@ -23,20 +23,6 @@ json VenueJson(const VenueListed& v) {
           {"checkins", v.checkins}};
 }
 
-Result<bool> BoolParam(const http::Request& request, std::string_view name, bool fallback) {
-  if (!request.HasParam(name) || request.Param(name).empty()) {
-    return fallback;
-  }
-  const std::string value = request.Param(name);
-  if (value == "true" || value == "1") {
-    return true;
-  }
-  if (value == "false" || value == "0") {
-    return false;
-  }
-  return FieldInvalid(std::string(name), "应为 true 或 false (true or false)");
-}
-
 }  // namespace
 
 void RegisterVenueRoutes(http::Server& server, TraceService& trace) {
@@ -45,7 +31,8 @@ void RegisterVenueRoutes(http::Server& server, TraceService& trace) {
       "GET", "/api/v1/venues", Access::kAuthenticated,
       [&trace](http::Context& ctx) -> Result<http::Response> {
         VenueQuery q;
-        CORDON_ASSIGN_OR_RETURN(q.needs_review_only, BoolParam(ctx.request, "needs_review", true));
+        CORDON_ASSIGN_OR_RETURN(q.needs_review_only,
+                                http::BoolParam(ctx.request, "needs_review", true));
         q.text = ctx.request.Param("q");
         if (q.text.size() > kMaxQueryBytes) {
           return FieldInvalid("q",
