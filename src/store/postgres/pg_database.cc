@@ -1,6 +1,7 @@
 #include "store/postgres/pg_database.h"
 
 #include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <condition_variable>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "store/postgres/pg_durability.h"
 
 namespace cordon::store {
 namespace {
@@ -375,6 +377,13 @@ std::string PostgresDdl(std::string_view sql) {
 
 Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url, const OpenOptions& options) {
   CORDON_ASSIGN_OR_RETURN(auto writer, Connect(url));
+  // Checked on the writing connection: the settings that apply to its commits, including any
+  // ALTER DATABASE or ALTER ROLE of this database and user.
+  CORDON_ASSIGN_OR_RETURN(DurabilitySettings settings, ReadDurabilitySettings(*writer));
+  CORDON_ASSIGN_OR_RETURN(std::vector<std::string> warnings, CheckDurabilitySettings(settings));
+  for (const std::string& warning : warnings) {
+    spdlog::warn("{}", warning);
+  }
   std::vector<std::unique_ptr<PgConnection>> readers;
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     CORDON_ASSIGN_OR_RETURN(auto reader, Connect(url));

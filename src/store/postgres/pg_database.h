@@ -11,7 +11,9 @@
 namespace cordon::store {
 
 // Opens "postgresql://..." (libpq's URI form): a pool of options.readers reading connections and
-// one writing connection. Errors: kUnavailable when the server cannot be reached.
+// one writing connection. Errors: kUnavailable when the server cannot be reached;
+// kFailedPrecondition when fsync, synchronous_commit or full_page_writes is off (pg_durability.h;
+// data_checksums off is logged as a warning).
 Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url, const OpenOptions& options);
 
 // `?` placeholders as `$1, $2, ...`, leaving quoted strings, quoted identifiers and comments

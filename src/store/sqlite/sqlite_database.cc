@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "store/sqlite/pragmas.h"
 
 namespace cordon::store {
 namespace {
@@ -148,6 +149,12 @@ class Connection final : public Session {
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
       return Unavailable(message);
     }
+    if (primary == SQLITE_IOERR || primary == SQLITE_FULL) {
+      // The disk failed or filled: the transaction rolled back whole, and the request may be
+      // tried again once the fault clears (security.md H4: 503, never a partial write).
+      return Unavailable(std::string("存储暂时不可用，请稍后重试 (storage unavailable: ") +
+                         sqlite3_errmsg(db_) + ")");
+    }
     message += " in: ";
     message += sql.substr(0, 200);
     return Internal(message);
@@ -179,20 +186,14 @@ Result<std::unique_ptr<Connection>> Connect(const std::string& path, bool read_o
     return Unavailable(message);
   }
   auto conn = std::make_unique<Connection>(db);
-  sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
-  // No mmap: every commit that grows the file would make each connection remap it, and the
-  // page faults cost more than pread from the page cache (measured: 2x on person lookups).
-  // Readers get a smaller page cache each: there are as many of them as HTTP threads.
-  std::string pragmas =
-      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;";
-  pragmas += read_only ? "PRAGMA cache_size=-16384;" : "PRAGMA cache_size=-131072;";
-  // The writer never checkpoints inside a commit; a background thread does (see Checkpointer),
-  // so that no request waits for a checkpoint's fsync.
-  if (!read_only) {
-    pragmas = "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; " + pragmas;
+  CORDON_RETURN_IF_ERROR(ApplyPragmas(db, read_only));
+  // Read back what was set: a connection that would commit with weaker guarantees than the
+  // ones promised (security.md H1) stops the start instead.
+  Status verified = VerifyPragmas(db);
+  if (!verified.ok()) {
+    return FailedPrecondition(path + ": " + verified.message());
   }
-  CORDON_RETURN_IF_ERROR(conn->ExecScript(pragmas));
   return conn;
 }
 

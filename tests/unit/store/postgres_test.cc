@@ -14,6 +14,7 @@
 
 #include "store/database.h"
 #include "store/postgres/pg_database.h"
+#include "store/postgres/pg_durability.h"
 
 namespace cordon::store {
 namespace {
@@ -36,6 +37,47 @@ TEST(PostgresDialectTest, SqliteTypesBecomePostgresTypes) {
             "\"C\")");
   EXPECT_EQ(PostgresDdl("CREATE TABLE k (a INTEGER, b TEXT, PRIMARY KEY (a, b))"),
             "CREATE TABLE k (a BIGINT, b TEXT COLLATE \"C\", PRIMARY KEY (a, b))");
+}
+
+// security.md H5: a setting that lets a power cut lose or tear acknowledged commits refuses the
+// start, naming the setting; a cluster without data checksums starts with a warning.
+TEST(PostgresDurabilityTest, OffIsRefusedByNameAndMissingChecksumsWarned) {
+  const DurabilitySettings good{
+      .fsync = "on", .synchronous_commit = "on", .full_page_writes = "on", .data_checksums = "on"};
+  auto ok = CheckDurabilitySettings(good);
+  ASSERT_TRUE(ok.has_value()) << ok.error().message();
+  EXPECT_TRUE(ok->empty());
+  // Every synchronous_commit level but off flushes the commit record locally first.
+  for (const char* level : {"local", "remote_write", "remote_apply"}) {
+    DurabilitySettings s = good;
+    s.synchronous_commit = level;
+    EXPECT_TRUE(CheckDurabilitySettings(s).has_value()) << level;
+  }
+  struct Case {
+    DurabilitySettings settings;
+    const char* named;
+  };
+  DurabilitySettings fsync_off = good;
+  fsync_off.fsync = "off";
+  DurabilitySettings async_commit = good;
+  async_commit.synchronous_commit = "off";
+  DurabilitySettings torn_pages = good;
+  torn_pages.full_page_writes = "off";
+  for (const Case& c :
+       {Case{fsync_off, "fsync is off"}, Case{async_commit, "synchronous_commit is off"},
+        Case{torn_pages, "full_page_writes is off"}}) {
+    auto refused = CheckDurabilitySettings(c.settings);
+    ASSERT_FALSE(refused.has_value()) << c.named;
+    EXPECT_EQ(refused.error().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(refused.error().message().find(c.named), std::string::npos)
+        << refused.error().message();
+  }
+  DurabilitySettings no_checksums = good;
+  no_checksums.data_checksums = "off";
+  auto warned = CheckDurabilitySettings(no_checksums);
+  ASSERT_TRUE(warned.has_value());
+  ASSERT_EQ(warned->size(), 1u);
+  EXPECT_NE(warned->front().find("data_checksums is off"), std::string::npos);
 }
 
 // A fresh database on the server named by CORDON_TEST_PG, dropped afterwards.
@@ -224,6 +266,34 @@ TEST_F(PostgresTest, TwoNodesMigratingTogetherApplyEachMigrationOnce) {
           .ok());
   EXPECT_EQ(rows, LatestMigration());
   EXPECT_EQ(distinct, rows);
+}
+
+// security.md H5 on a live server: what OpenPostgres checked reads back as durable, and the test
+// server (scripts/pg-test-server.sh) was initialised with data checksums.
+TEST_F(PostgresTest, DurabilitySettingsReadBackOn) {
+  DurabilitySettings settings;
+  Status status = db_->Read([&](Session& s) {
+    CORDON_ASSIGN_OR_RETURN(settings, ReadDurabilitySettings(s));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(settings.fsync, "on");
+  EXPECT_EQ(settings.synchronous_commit, "on");
+  EXPECT_EQ(settings.full_page_writes, "on");
+  EXPECT_EQ(settings.data_checksums, "on") << "initdb --data-checksums";
+  auto warnings = CheckDurabilitySettings(settings);
+  ASSERT_TRUE(warnings.has_value());
+  EXPECT_TRUE(warnings->empty());
+}
+
+// A database whose commits are acknowledged before they are flushed is refused at open.
+TEST_F(PostgresTest, ADatabaseWithAsynchronousCommitIsRefused) {
+  ASSERT_EQ(Psql("ALTER DATABASE " + name_ + " SET synchronous_commit = off"), 0);
+  auto refused = Open(url_, OpenOptions{.readers = 1});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.error().message().find("synchronous_commit is off"), std::string::npos)
+      << refused.error().message();
 }
 
 }  // namespace
