@@ -83,19 +83,30 @@ class Reader {
   bool ReadRecord(std::vector<std::string>* fields, std::size_t* line) {
     fields->clear();
     *line = line_;
+    const std::size_t start = pos_;
     bool any_quoted = false;
+    bool field_too_long = false;
     while (true) {
       std::string field;
       any_quoted |= ReadField(&field);
+      field_too_long |= field.size() > kCsvMaxFieldBytes;
       fields->push_back(std::move(field));
       if (AtDelimiter()) {
         pos_ += d_.size();
         continue;
       }
-      if (!AtEnd()) {
-        ConsumeLineBreak();
-      }
       break;
+    }
+    // The caps are checked once the record has been read, so that one oversized line is one
+    // error and parsing goes on to report the others.
+    if (field_too_long) {
+      Error(*line, "字段超过 " + std::to_string(kCsvMaxFieldBytes) +
+                       " 字节的上限（Excel 单元格最多 32767 字）：请检查引号是否未闭合");
+    } else if (pos_ - start > kCsvMaxRecordBytes) {
+      Error(*line, "本行超过 " + std::to_string(kCsvMaxRecordBytes) + " 字节的上限");
+    }
+    if (!AtEnd()) {
+      ConsumeLineBreak();
     }
     return any_quoted || fields->size() > 1 || !fields->front().empty();
   }

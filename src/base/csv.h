@@ -44,9 +44,17 @@ Result<std::string> ToUtf8(std::string_view bytes, std::string* encoding_out);
 //   kInvalidArgument, details [{"line N", what}] (up to 100): undecodable bytes (see ToUtf8); an
 //     unterminated quote (N = the line where it opened); a quote inside an unquoted field; text
 //     after a closing quote; an empty file (no header).
+//   kInvalidArgument as above for a field of more than kCsvMaxFieldBytes or a record of more
+//     than kCsvMaxRecordBytes (N = the line where the record starts).
 //   kResourceExhausted when there are more than `max_rows` data records.
 // Complexity: linear in the size of the file.
 Result<CsvDocument> ParseCsv(std::string_view bytes, std::size_t max_rows = 1'000'000);
+
+// Caps on one field and one record, in bytes of UTF-8 (security.md I2). Excel holds at most
+// 32,767 characters in a cell, at most 98,301 bytes of UTF-8; a longer field is almost always a
+// quote left open that swallowed the rest of the file.
+inline constexpr std::size_t kCsvMaxFieldBytes = 100'000;
+inline constexpr std::size_t kCsvMaxRecordBytes = 1'000'000;
 
 // One CSV cell for export, comma-delimited: a value starting with = + - @ \t \r or \0 gets a
 // leading ' so that spreadsheets do not run it as a formula (CSV injection, security.md E4); a

@@ -368,18 +368,18 @@ Result<LeadRow> ReadRow(const base::CsvRow& row, const std::vector<std::string>&
   }
   out.category = *category;
   if (std::string when = Cell(row, columns.reported_at); !when.empty()) {
-    std::chrono::system_clock::time_point t;
+    // A date alone is its local midnight. Both forms go through ParseTime, which refuses a
+    // year outside system_clock's range (about 1678-2261) instead of overflowing it.
     if (auto date = base::ParseDate(when); date.has_value()) {
-      t = std::chrono::sys_days(*date) - offset.minutes;
-    } else {
-      auto parsed = base::ParseTime(when, offset);
-      if (!parsed.has_value()) {
-        return RowError("reported_at",
-                        "报告时间格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM "
-                        "(report time must be a date or a date and time)");
-      }
-      t = *parsed;
+      when = base::FormatDate(*date) + "T00:00";
     }
+    auto parsed = base::ParseTime(when, offset);
+    if (!parsed.has_value()) {
+      return RowError("reported_at",
+                      "报告时间格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM "
+                      "(report time must be a date or a date and time)");
+    }
+    const std::chrono::system_clock::time_point t = *parsed;
     if (t > now + std::chrono::hours(1)) {
       return RowError("reported_at", "报告时间在未来 (report time is in the future)");
     }

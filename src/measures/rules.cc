@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 
 #include "base/local_time.h"
 
@@ -47,8 +48,9 @@ Result<std::vector<int>> ParseTestDays(std::string_view spec, int days) {
                           "“every N”需要 N ≥ 1 且管控天数确定 (N must be at least 1 "
                           "and the measure must have a length)");
     }
-    for (int d = 1; d <= days; d += every) {
-      out.push_back(d);
+    // 64-bit: a step near INT_MAX must end the loop, not wrap it.
+    for (std::int64_t d = 1; d <= days; d += every) {
+      out.push_back(static_cast<int>(d));
     }
     return out;
   }

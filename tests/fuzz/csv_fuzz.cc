@@ -1,6 +1,7 @@
 // ParseCsv on arbitrary bytes. Beyond "no crash, no sanitizer report", checks that:
 //  - a failure is kInvalidArgument with at least one "line N" detail, or kResourceExhausted;
-//  - records start on strictly increasing lines, and every cell is valid UTF-8;
+//  - records start on strictly increasing lines, and every cell is valid UTF-8 and within
+//    kCsvMaxFieldBytes (security.md I2);
 //  - writing the document back with CsvCell and parsing it again gives the same cells (with the
 //    ' that CsvCell puts before formula starters).
 #include <cstddef>
@@ -60,6 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     last_line = row.line;
     for (const std::string& f : row.fields) {
       CORDON_CHECK(cordon::base::internal::IsValidUtf8(f));
+      CORDON_CHECK(f.size() <= cordon::base::kCsvMaxFieldBytes);
     }
   }
 

@@ -129,5 +129,20 @@ TEST(LeadRulesTest, ANewFileForAMinorNeedsAGuardianToCall) {
   EXPECT_TRUE(GuardianOfMinor(LeadRow{}, today).ok());  // no birth date: nothing to say
 }
 
+// Found by fuzzing (lead_import_fuzz): a plain date outside system_clock's range (about
+// 1678-2261) overflowed its conversion to nanoseconds instead of being refused.
+TEST(LeadRulesTest, ReportDatesOutsideTheClockRangeAreRefusedNotOverflowed) {
+  std::vector<std::string> header = {"身份证号", "报告时间"};
+  auto columns = *FindColumns(header);
+  for (const char* when : {"9999-12-31", "1600-01-01", "0001-01-01"}) {
+    auto r = ReadRow(Row({"11010519491231002X", when}), header, columns, Now(), {});
+    ASSERT_FALSE(r.has_value()) << when;
+    EXPECT_EQ(r.error().details()[0].field, "reported_at") << when;
+  }
+  auto ok = ReadRow(Row({"11010519491231002X", "2022-04-01"}), header, columns, Now(), {});
+  ASSERT_TRUE(ok.has_value()) << ok.error().message();
+  EXPECT_EQ(ok->reported_at, 1648742400);  // 2022-04-01T00:00+08:00
+}
+
 }  // namespace
 }  // namespace cordon::leads

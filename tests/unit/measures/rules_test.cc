@@ -29,6 +29,11 @@ void Negative(Measure& m, std::initializer_list<int> days) {
   }
 }
 
+// Found by fuzzing: a step near INT_MAX overflowed the day counter.
+TEST(MeasureRulesTest, AHugeStepGivesTheFirstDayOnly) {
+  EXPECT_EQ(*ParseTestDays("every 2147483647", 14), (std::vector<int>{1}));
+}
+
 TEST(MeasureRulesTest, TestDaysAreExplicitOrEveryNDays) {
   EXPECT_EQ(*ParseTestDays("1,2,3,5,7", 7), (std::vector<int>{1, 2, 3, 5, 7}));
   EXPECT_EQ(*ParseTestDays(" 7, 1 ,1", 7), (std::vector<int>{1, 7}));
