@@ -206,6 +206,10 @@ int Demo(const Config& config, std::int64_t population, std::uint64_t seed, bool
             << (password.empty() ? "(set when the city was generated)" : password) << std::endl;
   std::cout << "login: admin / commander / grid_demo / auditor, all with that password"
             << std::endl;
+  std::cout << "admin, commander and auditor set up two-factor authentication at their first "
+               "login: scan the QR code shown with an authenticator app (or type the key), then "
+               "enter its 6-digit code"
+            << std::endl;
   if (generate_only) {
     return 0;
   }
@@ -438,6 +442,44 @@ int main(int argc, char** argv) {
   return status;
 }
 
+namespace {
+
+// `cordon user reset-mfa`: the recovery path when the only administrator lost their phone.
+int ResetMfa(const Config& config, const std::string& username) {
+  auto opened = App::Open(config);
+  if (!opened.has_value()) {
+    return Fail(opened.error());
+  }
+  App& app = **opened;
+  auto op = CliOperator(app);
+  if (!op.has_value()) {
+    return Fail(op.error());
+  }
+  std::int64_t id = 0;
+  Status found = app.db().Read([&](cordon::store::Session& s) {
+    return s.Query("SELECT id FROM users WHERE username = ?", {username},
+                   [&](const cordon::store::Row& row) {
+                     id = row.Int(0);
+                     return Status::Ok();
+                   });
+  });
+  if (!found.ok()) {
+    return Fail(found);
+  }
+  if (id == 0) {
+    return Fail(cordon::FieldInvalid("username", "no such user: " + username));
+  }
+  auto ended = app.auth().ResetMfa(*op, id);
+  if (!ended.has_value()) {
+    return Fail(ended.error());
+  }
+  std::cout << "two-factor authentication of " << username << " removed; " << *ended
+            << " session(s) ended; they enrol again at the next login" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
 int Run(int argc, char** argv) {
   CLI::App cli{"Cordon 疫情防控指挥平台: epidemic prevention and control command platform"};
   cli.require_subcommand(1);
@@ -490,6 +532,13 @@ int Run(int argc, char** argv) {
       ->required();
   user_add->add_option("--region", region, "jurisdiction: a region code")->required();
   user_add->add_option("--name", display_name, "display name");
+
+  auto* user_reset_mfa = user->add_subcommand(
+      "reset-mfa",
+      "remove a user's two-factor authentication and end their sessions; they enrol again at the "
+      "next login (for a lost phone; the operator never sees a secret)");
+  add_common(user_reset_mfa);
+  user_reset_mfa->add_option("--username", username, "login name")->required();
 
   auto* audit = cli.add_subcommand("audit", "the audit trail");
   audit->require_subcommand(1);
@@ -599,6 +648,9 @@ int Run(int argc, char** argv) {
     }
     std::cout << "user " << created->username << " (id " << created->id << ") added" << std::endl;
     return 0;
+  }
+  if (*user_reset_mfa) {
+    return ResetMfa(config, username);
   }
   if (*import_leads) {
     auto app = App::Open(config);

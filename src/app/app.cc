@@ -9,10 +9,12 @@
 #include "auth/routes.h"
 #include "cases/routes.h"
 #include "duplicates/routes.h"
+#include "exports/routes.h"
 #include "followups/routes.h"
 #include "home_quarantine/routes.h"
 #include "home_services/routes.h"
 #include "leads/routes.h"
+#include "measures/export_source.h"
 #include "measures/routes.h"
 #include "people/routes.h"
 #include "regions/routes.h"
@@ -66,6 +68,11 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       std::make_unique<leads::LeadService>(*app->db_, *app->audit_, app->clock_, app->offset_);
   app->measures_ = std::make_unique<measures::MeasureService>(*app->db_, *app->audit_, app->clock_,
                                                               app->offset_);
+  // Lists leave only through the exports service; each capability that sends lists adds its own.
+  app->exports_ =
+      std::make_unique<exports::ExportService>(*app->db_, *app->audit_, app->clock_, app->offset_);
+  app->measure_exports_ = std::make_unique<measures::MeasureExports>(*app->measures_);
+  app->exports_->AddSource(*app->measure_exports_);
   app->followups_ = std::make_unique<followups::FollowupService>(*app->db_, *app->audit_,
                                                                  app->clock_, app->offset_);
   app->timeline_ = std::make_unique<timeline::TimelineService>(*app->db_, *app->audit_);
@@ -95,7 +102,8 @@ http::Server& App::BuildServer() {
   regions::RegisterRoutes(*server_, *regions_);
   people::RegisterRoutes(*server_, *people_);
   leads::RegisterRoutes(*server_, *leads_);
-  measures::RegisterRoutes(*server_, *measures_);
+  measures::RegisterRoutes(*server_, *measures_, *exports_);
+  exports::RegisterRoutes(*server_, *exports_);
   followups::RegisterRoutes(*server_, *followups_);
   timeline::RegisterRoutes(*server_, *timeline_, offset_);
   duplicates::RegisterRoutes(*server_, *duplicates_, clock_, offset_);

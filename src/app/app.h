@@ -14,11 +14,13 @@
 #include "base/local_time.h"
 #include "cases/service.h"
 #include "duplicates/service.h"
+#include "exports/service.h"
 #include "followups/service.h"
 #include "home_quarantine/service.h"
 #include "home_services/service.h"
 #include "http/server.h"
 #include "leads/service.h"
+#include "measures/export_source.h"
 #include "measures/service.h"
 #include "people/service.h"
 #include "regions/service.h"
@@ -77,6 +79,8 @@ class App {
   std::unique_ptr<people::PeopleService> people_;
   std::unique_ptr<leads::LeadService> leads_;
   std::unique_ptr<measures::MeasureService> measures_;
+  std::unique_ptr<exports::ExportService> exports_;
+  std::unique_ptr<measures::MeasureExports> measure_exports_;
   std::unique_ptr<followups::FollowupService> followups_;
   std::unique_ptr<timeline::TimelineService> timeline_;
   std::unique_ptr<duplicates::DuplicateService> duplicates_;

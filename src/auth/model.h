@@ -37,6 +37,8 @@ enum class Permission {
   kCasesWrite,     // report and edit cases, investigations, exposures, clusters; list contacts
   kCheckinsWrite,  // bring in check-ins (场所码 scans, checkpoints, transport records)
   kTrace,          // trajectories and contact searches over everyone's check-ins
+  kExport,         // take person-level lists out as files (导出); not implied by reading them
+  kExportApprove,  // approve another user's export with whole identifiers (second person)
 };
 
 struct User {

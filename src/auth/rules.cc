@@ -80,6 +80,14 @@ bool Can(Role role, Permission permission) {
       return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist;
     case Permission::kCheckinsWrite:
       return role == Role::kAdmin || role == Role::kEpidemiologist;
+    case Permission::kExport:
+      // Those who send lists up the chain. Site managers, testing, logistics, inspectors and
+      // auditors read within their work and take no copies away (security.md E1).
+      return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist ||
+             role == Role::kGridWorker;
+    case Permission::kExportApprove:
+      // The command centre answers for what leaves it (GB/T 35273 §7.1: approval of bulk copies).
+      return role == Role::kAdmin || role == Role::kCommander;
     case Permission::kTrace:
       // Where everyone went is the most sensitive data here: the tracing team and command only.
       return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist;
@@ -148,6 +156,11 @@ std::string PasswordProblem(std::string_view password, std::string_view username
     return "密码不能与用户名相同 (must differ from the username)";
   }
   return {};
+}
+
+bool MfaMandatory(Role role) {
+  return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist ||
+         role == Role::kAuditor;
 }
 
 }  // namespace cordon::auth

@@ -47,4 +47,8 @@ ThrottleState AfterFailure(ThrottleState state, std::int64_t now, const Throttle
 // Returns an empty string when acceptable, else the reason.
 std::string PasswordProblem(std::string_view password, std::string_view username);
 
+// Roles that must log in with a TOTP second factor (security.md D4): the city-wide ones
+// (administrator, command centre, epidemiologist) and the auditor. Others may enrol.
+bool MfaMandatory(Role role);
+
 }  // namespace cordon::auth

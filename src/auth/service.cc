@@ -2,21 +2,13 @@
 
 #include <chrono>
 
+#include "auth/mfa_store.h"
 #include "auth/password.h"
 #include "auth/store.h"
+#include "auth/totp.h"
 
 namespace cordon::auth {
 namespace {
-
-Principal PrincipalOf(const UserRow& row, const std::string& ip, const std::string& request_id) {
-  Principal p;
-  p.user = row.user;
-  p.region_path = row.region_path;
-  p.region_name = row.region_name;
-  p.ip = ip;
-  p.request_id = request_id;
-  return p;
-}
 
 Principal Anonymous(std::string_view username, const std::string& ip,
                     const std::string& request_id) {
@@ -80,14 +72,36 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
     return BadLogin();
   }
   LoginResult result;
-  result.token = NewToken();
   result.principal = who;
+  const std::string user_id = std::to_string(row->user.id);
   CORDON_RETURN_IF_ERROR(db_.Write([&](store::Session& s) {
+    CORDON_ASSIGN_OR_RETURN(std::optional<TotpRow> totp, FindTotp(s, row->user.id));
+    const bool enrolled = totp && totp->enrolled_at != 0;
+    if (enrolled || MfaMandatory(row->user.role)) {
+      // A second step is owed. The failure counter stays as it is until that step succeeds:
+      // a right password must not buy an attacker fresh guesses at the code.
+      result.mfa = enrolled ? MfaStep::kRequired : MfaStep::kEnroll;
+      result.challenge = NewToken();
+      if (!enrolled) {
+        // A pending secret is kept across attempts, so that a phone that scanned it stays good.
+        result.secret = totp ? totp->secret : NewTotpSecret();
+        if (!totp) {
+          CORDON_RETURN_IF_ERROR(SavePendingTotp(s, row->user.id, result.secret, now));
+        }
+        result.otpauth_uri = OtpauthUri("Cordon", row->user.username, result.secret);
+      }
+      CORDON_RETURN_IF_ERROR(InsertChallenge(s, Sha256Hex(result.challenge), row->user.id,
+                                             enrolled ? "verify" : "enroll", now,
+                                             now + policy_.challenge_seconds));
+      return audit_.Append(
+          s, who,
+          {"session.login", "user", user_id, enrolled ? "mfa_required" : "mfa_enroll", "", ""});
+    }
+    result.token = NewToken();
     CORDON_RETURN_IF_ERROR(ClearThrottle(s, account_key));
     CORDON_RETURN_IF_ERROR(InsertSession(s, Sha256Hex(result.token), row->user.id, now,
                                          now + policy_.absolute_seconds));
-    return audit_.Append(s, who,
-                         {"session.login", "user", std::to_string(row->user.id), "ok", "", ""});
+    return audit_.Append(s, who, {"session.login", "user", user_id, "ok", "", ""});
   }));
   return result;
 }

@@ -34,6 +34,16 @@ Result<std::optional<UserRow>> QueryUser(store::Session& s, const std::string& s
 
 }  // namespace
 
+Principal PrincipalOf(const UserRow& row, const std::string& ip, const std::string& request_id) {
+  Principal p;
+  p.user = row.user;
+  p.region_path = row.region_path;
+  p.region_name = row.region_name;
+  p.ip = ip;
+  p.request_id = request_id;
+  return p;
+}
+
 Result<std::optional<UserRow>> FindUserByName(store::Session& s, std::string_view username) {
   return QueryUser(s, std::string(kUserSelect) + "WHERE u.username = ?", {std::string(username)});
 }

@@ -25,6 +25,9 @@ struct SessionRow {
   std::int64_t expires_at = 0;
 };
 
+// The principal a user row acts as, from a request's address and id.
+Principal PrincipalOf(const UserRow& row, const std::string& ip, const std::string& request_id);
+
 Result<std::optional<UserRow>> FindUserByName(store::Session& s, std::string_view username);
 Result<std::optional<UserRow>> FindUserById(store::Session& s, std::int64_t id);
 Result<std::int64_t> InsertUser(store::Session& s, const User& user, std::string_view hash,

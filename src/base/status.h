@@ -19,6 +19,7 @@ enum class StatusCode {
   kPermissionDenied,    // 403: the role lacks the function
   kUnauthenticated,     // 401
   kResourceExhausted,   // 413 / 429
+  kExpired,             // 410: existed, and its time is over (an export's download window)
   kUnavailable,         // 503
   kInternal,            // 500: a bug or a broken environment
 };
@@ -71,6 +72,7 @@ inline Status Unauthenticated(std::string message) {
 inline Status ResourceExhausted(std::string message) {
   return {StatusCode::kResourceExhausted, std::move(message)};
 }
+inline Status Expired(std::string message) { return {StatusCode::kExpired, std::move(message)}; }
 inline Status Unavailable(std::string message) {
   return {StatusCode::kUnavailable, std::move(message)};
 }

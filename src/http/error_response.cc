@@ -21,6 +21,8 @@ int HttpStatusFor(StatusCode code) {
       return 409;
     case StatusCode::kResourceExhausted:
       return 429;
+    case StatusCode::kExpired:
+      return 410;
     case StatusCode::kUnavailable:
       return 503;
     case StatusCode::kInternal:
@@ -47,6 +49,8 @@ std::string ErrorCodeName(StatusCode code) {
       return "failed_precondition";
     case StatusCode::kResourceExhausted:
       return "resource_exhausted";
+    case StatusCode::kExpired:
+      return "expired";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kInternal:

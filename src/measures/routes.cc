@@ -5,6 +5,7 @@
 
 #include "base/local_time.h"
 #include "base/masking.h"
+#include "exports/routes.h"
 #include "http/json_input.h"
 #include "http/params.h"
 
@@ -98,7 +99,8 @@ json NodeJson(const regions::BreakdownNode& n) {
 
 }  // namespace
 
-void RegisterRoutes(http::Server& server, MeasureService& measures) {
+void RegisterRoutes(http::Server& server, MeasureService& measures,
+                    exports::ExportService& exports) {
   using http::Access;
   server.Route("GET", "/api/v1/profiles/current", Access::kAuthenticated,
                [&measures](http::Context& ctx) -> Result<http::Response> {
@@ -205,34 +207,26 @@ void RegisterRoutes(http::Server& server, MeasureService& measures) {
                                                      {"totals", TallyJson(summary.totals)}}
                                                     .dump());
                });
-  server.Route("GET", "/api/v1/measures/export.csv", Access::kAuthenticated,
-               [&measures](http::Context& ctx) -> Result<http::Response> {
-                 MeasureQuery q;
-                 q.region = ctx.request.Param("region");
-                 if (ctx.request.HasParam("state")) {
-                   q.state = ctx.request.Param("state");
-                 }
-                 CORDON_ASSIGN_OR_RETURN(std::string csv, measures.ExportCsv(*ctx.principal, q));
-                 http::Response res = http::JsonResponse(200, std::move(csv));
-                 res.content_type = "text/csv; charset=utf-8";
-                 res.headers.emplace_back("Content-Disposition",
-                                          "attachment; filename=\"measures.csv\"");
-                 return http::Personal(res);
-               });
-  server.Route(
-      "GET", "/api/v1/measures/export.xlsx", Access::kAuthenticated,
-      [&measures](http::Context& ctx) -> Result<http::Response> {
-        MeasureQuery q;
-        q.region = ctx.request.Param("region");
-        if (ctx.request.HasParam("state")) {
-          q.state = ctx.request.Param("state");
-        }
-        CORDON_ASSIGN_OR_RETURN(std::string xlsx, measures.ExportXlsx(*ctx.principal, q));
-        http::Response res = http::JsonResponse(200, std::move(xlsx));
-        res.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        res.headers.emplace_back("Content-Disposition", "attachment; filename=\"measures.xlsx\"");
-        return http::Personal(res);
-      });
+  // The list pages' export buttons: a masked list at once, through the exports service (the
+  // export right, the watermark, the audit with the file's hash, the hourly limit).
+  for (const char* format : {"csv", "xlsx"}) {
+    server.Route("GET", std::string("/api/v1/measures/export.") + format, Access::kAuthenticated,
+                 [&exports, format](http::Context& ctx) -> Result<http::Response> {
+                   exports::ExportRequest request;
+                   request.kind = "measures";
+                   CORDON_ASSIGN_OR_RETURN(request.format, exports::ParseFormat(format, "format"));
+                   request.filter = json::object();
+                   if (ctx.request.HasParam("region")) {
+                     request.filter["region"] = ctx.request.Param("region");
+                   }
+                   if (ctx.request.HasParam("state")) {
+                     request.filter["state"] = ctx.request.Param("state");
+                   }
+                   CORDON_ASSIGN_OR_RETURN(exports::ExportFile file,
+                                           exports.ExportNow(*ctx.principal, request));
+                   return exports::FileResponse(std::move(file));
+                 });
+  }
   server.Route("GET", "/api/v1/measures/{id}", Access::kAuthenticated,
                [&measures](http::Context& ctx) -> Result<http::Response> {
                  CORDON_ASSIGN_OR_RETURN(

@@ -456,19 +456,31 @@ Result<std::vector<Measure>> MeasureService::List(const auth::Principal& who, co
   return out;
 }
 
-Status MeasureService::ExportRows(const auth::Principal& who, const MeasureQuery& q,
-                                  const std::function<void(const std::vector<std::string>&)>& row) {
+Result<std::string> MeasureService::ExportScope(const auth::Principal& who, const MeasureQuery& q) {
   CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kMeasuresRead));
   if (q.state != "current" && q.state != "released" && q.state != "all") {
-    return FieldInvalid("state", "应为 current、released 或 all (current, released or all)");
+    return FieldInvalid("filter.state", "应为 current、released 或 all (current, released or all)");
   }
-  const auto today = Today();
-  std::int64_t rows = 0;
   std::optional<auth::PathRange> scope;
   CORDON_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> Status {
     CORDON_ASSIGN_OR_RETURN(scope, regions::ListScope(s, who, q.region));
+    return Status::Ok();
+  }));
+  if (!scope) {
+    return regions::RegionDenied(audit_, who, q.region);
+  }
+  return scope->lo;
+}
+
+Status MeasureService::ExportRows(
+    const auth::Principal& who, const MeasureQuery& q, bool unmasked,
+    const std::function<Status(const std::vector<std::string>&)>& row) {
+  CORDON_RETURN_IF_ERROR(Require(who, auth::Permission::kMeasuresRead));
+  const auto today = Today();
+  return db_.Read([&](store::Session& s) -> Status {
+    CORDON_ASSIGN_OR_RETURN(auto scope, regions::ListScope(s, who, q.region));
     if (!scope) {
-      return Status::Ok();
+      return NotFound("区域不存在 (no such region)");
     }
     // Pages of 1,000 on the list's own keyset: memory stays flat however many rows there are.
     MeasureQuery page = q;
@@ -488,8 +500,8 @@ Status MeasureService::ExportRows(const auth::Principal& who, const MeasureQuery
             missing += (missing.empty() ? "" : "；") + item.substr(0, item.find(" ("));
           }
         }
-        cells = {base::MaskName(m.person_name),
-                 base::MaskIdNumber(m.person_id_number),
+        cells = {unmasked ? m.person_name : base::MaskName(m.person_name),
+                 unmasked ? m.person_id_number : base::MaskIdNumber(m.person_id_number),
                  m.category,
                  m.measure,
                  m.state,
@@ -499,60 +511,14 @@ Status MeasureService::ExportRows(const auth::Principal& who, const MeasureQuery
                  m.region_name,
                  m.place,
                  missing};
-        row(cells);
-        ++rows;
+        CORDON_RETURN_IF_ERROR(row(cells));
       }
       if (static_cast<int>(list.size()) < page.limit) {
         return Status::Ok();
       }
       page.after = {list.back().region_path, list.back().id};
     }
-  }));
-  if (!scope) {
-    return regions::RegionDenied(audit_, who, q.region);
-  }
-  return audit_.Record(
-      who, {"measures.export", "region", q.region.empty() ? who.user.region_code : q.region, "ok",
-            "", "rows=" + std::to_string(rows)});
-}
-
-const std::vector<std::string>& MeasureService::ExportHeader() {
-  static const auto* header = new std::vector<std::string>{
-      "姓名",   "身份证号", "人员类别", "管控措施",        "状态", "开始日期", "结束日期",
-      "第几天", "网格",     "地点",     "未满足的解除条件"};
-  return *header;
-}
-
-Result<std::string> MeasureService::ExportCsv(const auth::Principal& who, const MeasureQuery& q) {
-  std::string out = "\xEF\xBB\xBF";
-  for (const auto& h : ExportHeader()) {
-    out += h;
-    out += ',';
-  }
-  out.back() = '\r';
-  out += '\n';
-  CORDON_RETURN_IF_ERROR(ExportRows(who, q, [&](const std::vector<std::string>& cells) {
-    for (const std::string& cell : cells) {
-      out += base::CsvCell(cell);
-      out += ',';
-    }
-    out.back() = '\r';
-    out += '\n';
-  }));
-  return out;
-}
-
-Result<std::string> MeasureService::ExportXlsx(const auth::Principal& who, const MeasureQuery& q) {
-  sheets::Sheet sheet;
-  sheet.name = "管控人员";
-  sheet.title =
-      "管控人员名单（导出于 " + base::FormatDate(Today()) + "，" + who.user.username + "）";
-  sheet.header = ExportHeader();
-  sheet.widths = {10, 22, 14, 18, 10, 12, 12, 8, 16, 20, 40};
-  sheets::XlsxWriter writer(sheet);
-  CORDON_RETURN_IF_ERROR(
-      ExportRows(who, q, [&](const std::vector<std::string>& cells) { writer.Row(cells); }));
-  return writer.Finish();
+  });
 }
 
 }  // namespace cordon::measures

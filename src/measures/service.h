@@ -75,22 +75,21 @@ class MeasureService {
   Result<std::vector<Measure>> List(const auth::Principal& who, const MeasureQuery& q,
                                     MeasureCounts* counts);
 
-  // Every measure of the list (no paging) as a spreadsheet to send up the chain: masked,
-  // UTF-8 with BOM, one row per measure. Read in pages of 1,000 in one transaction, so the
-  // file is one consistent picture. Audited with the row count. Errors as List.
-  Result<std::string> ExportCsv(const auth::Principal& who, const MeasureQuery& q);
-  // The same rows as a spreadsheet (.xlsx), with a title line naming the date and the exporter.
-  Result<std::string> ExportXlsx(const auth::Principal& who, const MeasureQuery& q);
+  // Every measure of the list `q` (no paging) as cells for an export, in the list's order: read
+  // in pages of 1,000 in one transaction, so the file is one consistent picture. Name and ID
+  // number masked unless `unmasked`. Not audited here: the exports service audits the file.
+  // Errors as List; the first error `row` returns.
+  Status ExportRows(const auth::Principal& who, const MeasureQuery& q, bool unmasked,
+                    const std::function<Status(const std::vector<std::string>&)>& row);
+  // Checks an export's filter: the right to read measures, the state, and the region. Returns
+  // the region's path. Errors: kNotFound for a region outside the jurisdiction (audited).
+  Result<std::string> ExportScope(const auth::Principal& who, const MeasureQuery& q);
 
   std::chrono::year_month_day Today() const { return base::LocalDate(clock_.Now(), offset_); }
   base::UtcOffset offset() const { return offset_; }
 
  private:
   std::int64_t Now() const;
-  // Every measure of the list `q` as masked cells, in the list's order; one audit row.
-  Status ExportRows(const auth::Principal& who, const MeasureQuery& q,
-                    const std::function<void(const std::vector<std::string>&)>& row);
-  static const std::vector<std::string>& ExportHeader();
 
   store::Database& db_;
   auth::AuditLog& audit_;

@@ -9,7 +9,8 @@
 
 namespace cordon::sheets {
 
-XlsxWriter::XlsxWriter(const Sheet& sheet) {
+XlsxWriter::XlsxWriter(const Sheet& sheet)
+    : footer_(sheet.footer), author_(sheet.author), comments_(sheet.comments) {
   std::string pattern = (std::filesystem::temp_directory_path() / "cordon-xlsx-XXXXXX").string();
   const int fd = ::mkstemp(pattern.data());
   if (fd < 0) {
@@ -72,6 +73,19 @@ Result<std::string> XlsxWriter::Finish() {
     return FailedPrecondition(std::string("表格超出 Excel 的行数或单元格长度上限，请缩小范围或导出 "
                                           "CSV (the rows do not fit in a spreadsheet: ") +
                               lxw_strerror(static_cast<lxw_error>(error_)) + ")");
+  }
+  ++row_;
+  for (const std::string& line : footer_) {
+    error_ = worksheet_write_string(sheet_, row_++, 0, line.c_str(), nullptr);
+    if (error_ != 0) {
+      return FailedPrecondition("表格超出 Excel 的行数上限 (too many rows for a spreadsheet)");
+    }
+  }
+  if (!author_.empty() || !comments_.empty()) {
+    lxw_doc_properties properties{};
+    properties.author = author_.data();
+    properties.comments = comments_.data();
+    workbook_set_properties(book_, &properties);
   }
   const lxw_error error = workbook_close(book_);
   book_ = nullptr;

@@ -17,6 +17,11 @@ struct Sheet {
   std::string title;                // a first line above the header, e.g. what and when
   std::vector<std::string> header;  // bold, frozen
   std::vector<double> widths;       // in characters, per column; missing columns get 14
+  // Who made the copy and when (the watermark): lines below the last row, and the workbook's
+  // author and comments, which Excel shows under 文件 > 信息.
+  std::vector<std::string> footer;
+  std::string author;
+  std::string comments;
 };
 
 // Rows go in one at a time, in order, and are flushed to a temporary file as they come; Finish
@@ -40,6 +45,9 @@ class XlsxWriter {
   lxw_worksheet* sheet_ = nullptr;
   unsigned row_ = 0;
   int error_ = 0;  // the first lxw_error of a write
+  std::vector<std::string> footer_;
+  std::string author_;
+  std::string comments_;
 };
 
 }  // namespace cordon::sheets

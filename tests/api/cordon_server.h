@@ -5,7 +5,9 @@
 #include <httplib.h>
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -36,9 +38,24 @@ class CordonServer {
   // Runs `cordon ARGS` against this data directory; returns the exit status and output.
   int Run(const std::string& args, const std::string& stdin_text, std::string* output) const;
 
-  // Logs in; returns the bearer token (empty on failure) and fills the user JSON.
+  // Logs in; returns the bearer token (empty on failure) and fills the user JSON. Completes the
+  // TOTP step as a person with an authenticator app would (security.md D4): at the first login
+  // of a role that must have it, it keeps the secret shown and enrols; later it types the code.
+  // Every call opens a new session. A code's time step works once, so a step is never reused:
+  // the step before, the current one and the next are all accepted, which gives three logins of
+  // one user at once and then one per 30 s; a fourth waits for the clock.
   std::string Login(const std::string& username, const std::string& password = kPassword,
                     nlohmann::json* user = nullptr) const;
+  // The TOTP secret Login enrolled for `username`, or empty.
+  std::string TotpSecret(const std::string& username) const;
+  // Forgets what Login knows of `username`'s TOTP (after an administrator's reset), or sets the
+  // secret and the last step used (a test that enrolled by hand).
+  void ForgetTotp(const std::string& username) const;
+  void RememberTotp(const std::string& username, const std::string& secret,
+                    std::int64_t last_step) const;
+  // A time step for `username`'s next code that the server will accept and has not seen: waits
+  // when the next unused step is still in the future. Reserves it.
+  std::int64_t NextTotpStep(const std::string& username) const;
   // Adds a user with kPassword.
   void AddUser(const std::string& username, const std::string& role,
                const std::string& region) const;
@@ -65,6 +82,14 @@ class CordonServer {
   std::string admin_token_;  // for AuditSql, logged in at first use
   std::string db_url_;       // a database of its own on CORDON_TEST_PG, or empty for SQLite
   bool owns_db_ = true;      // a second node leaves the database to the first
+  // What the authenticator app holds: per username, the secret and the last step used. Shared
+  // with second nodes, which serve the same users.
+  struct TotpBook {
+    std::mutex mu;
+    std::map<std::string, std::string> secrets;
+    std::map<std::string, std::int64_t> last_step;
+  };
+  std::shared_ptr<TotpBook> totp_ = std::make_shared<TotpBook>();
   void StartServing(const std::string& web_dir);
 };
 

@@ -206,16 +206,18 @@ TEST_F(MeasuresApiTest, GridWorkersSeeAndActOnlyInTheirGrids) {
             true);                                  // masked
   EXPECT_EQ(list["counts"]["tests_due_today"], 1);  // day 1 is today
 
-  // The spreadsheet holds the same rows, masked: the worker's one, the city's two.
+  // The spreadsheet holds the same rows, masked: the worker's one, the city's two; then a blank
+  // line and the watermark (who, when, the export's number).
   auto mine_csv = server_.Client().Get("/api/v1/measures/export.csv", Bearer(worker));
   ASSERT_EQ(mine_csv->status, 200);
   EXPECT_EQ(mine_csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
   EXPECT_EQ(mine_csv->body.rfind("\xEF\xBB\xBF姓名,身份证号", 0), 0u);
-  EXPECT_EQ(std::count(mine_csv->body.begin(), mine_csv->body.end(), '\n'), 2);
+  EXPECT_EQ(std::count(mine_csv->body.begin(), mine_csv->body.end(), '\n'), 4);
+  EXPECT_NE(mine_csv->body.find("\r\n\r\n导出说明,导出人："), std::string::npos);
   EXPECT_NE(mine_csv->body.find("home_quarantine"), std::string::npos);
   EXPECT_NE(mine_csv->body.find("第 1 天"), std::string::npos);  // day 1's test is missing
   auto all_csv = server_.Client().Get("/api/v1/measures/export.csv", Bearer(admin_));
-  EXPECT_EQ(std::count(all_csv->body.begin(), all_csv->body.end(), '\n'), 3);
+  EXPECT_EQ(std::count(all_csv->body.begin(), all_csv->body.end(), '\n'), 5);
   // And as the .xlsx officials send on: a zip holding one worksheet.
   auto xlsx = server_.Client().Get("/api/v1/measures/export.xlsx", Bearer(worker));
   ASSERT_EQ(xlsx->status, 200);

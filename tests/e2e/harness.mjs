@@ -12,6 +12,7 @@
 
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -48,6 +49,36 @@ export async function shot(page, name) {
   log('screenshot', file)
 }
 
+// What an authenticator app computes (RFC 6238: HMAC-SHA1, 6 digits, 30 s steps).
+export function totpStepNow() { return Math.floor(Date.now() / 30_000) }
+
+function base32Bytes(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  const out = []
+  let buffer = 0
+  let bits = 0
+  for (const c of text.toUpperCase()) {
+    const v = alphabet.indexOf(c)
+    if (v < 0) continue
+    buffer = ((buffer << 5) | v) & 0xffff
+    bits += 5
+    if (bits >= 8) {
+      out.push((buffer >> (bits - 8)) & 0xff)
+      bits -= 8
+    }
+  }
+  return Buffer.from(out)
+}
+
+export function totpCode(secret, step) {
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(step))
+  const mac = crypto.createHmac('sha1', base32Bytes(secret)).update(counter).digest()
+  const offset = mac[19] & 0x0f
+  const value = ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3]
+  return String(value % 1_000_000).padStart(6, '0')
+}
+
 export function runCli(args, input) {
   const r = spawnSync(BINARY, args, { input, encoding: 'utf8', timeout: 180_000 })
   if (r.error) throw r.error
@@ -71,7 +102,34 @@ export class CordonE2E {
     this.browser = null
     this.adminPassword = ''
     this.pageErrors = []
+    // 双因素认证: what the authenticator app holds per username (secret, last step used), and the
+    // API sessions already open, reused while they last (a code's step works only once).
+    this.totp = new Map()
+    this.apiSessions = new Map()
   }
+
+  // A time step for the next code of `username` that the server accepts and has not seen: the
+  // step before the current one, the current one and the next are accepted (three logins of one
+  // user at once, then one per 30 s); waits when the next unused one is still in the future.
+  async nextTotpStep(username) {
+    const entry = this.totp.get(username)
+    assert.ok(entry, `${username} has TOTP, but the harness never saw its secret`)
+    const now = Date.now() / 1000
+    const current = Math.floor(now / 30)
+    // The step before is good only while the server's clock stays in this step: 10 s of margin.
+    const oldest = now % 30 < 20 ? current - 1 : current
+    const step = Math.max(entry.last + 1, oldest)
+    entry.last = step
+    const waitMs = (step - 1) * 30_000 + 200 - Date.now()
+    if (waitMs > 0) {
+      log(`waiting ${Math.ceil(waitMs / 1000)} s for a fresh TOTP step for ${username}`)
+      await new Promise((r) => setTimeout(r, waitMs))
+    }
+    return step
+  }
+
+  // Remembers the secret shown at enrolment (from the API answer or the login page).
+  rememberTotp(username, secret) { this.totp.set(username, { secret, last: 0 }) }
 
   // Generates the demo city into a temp dir and serves it; gives { baseURL, adminPassword }.
   async start({ population = 3000, seed = 7 } = {}) {
@@ -149,16 +207,36 @@ export class CordonE2E {
     if (this.dataDir) fs.rmSync(this.dataDir, { recursive: true, force: true })
   }
 
-  // A tiny API client for set-up, with its own cookie jar.
+  // A tiny API client for set-up, with its own cookie jar. Completes the TOTP step like a person
+  // with an authenticator app; a session opened earlier for the same user is reused while valid.
   async apiLogin(username, password) {
-    const res = await fetch(this.baseURL + '/api/v1/session', {
+    const key = username + '\n' + password
+    const open = this.apiSessions.get(key)
+    if (open) {
+      const still = await fetch(this.baseURL + '/api/v1/session', { headers: { Cookie: open } })
+      if (still.status === 200) return open
+      this.apiSessions.delete(key)
+    }
+    let res = await fetch(this.baseURL + '/api/v1/session', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username, password }),
     })
     assert.equal(res.status, 200, `login ${username}: HTTP ${res.status} ${await res.clone().text()}`)
+    const first = await res.clone().json()
+    if (first.mfa) {
+      if (first.mfa === 'enroll') this.rememberTotp(username, first.secret)
+      const step = await this.nextTotpStep(username)
+      res = await fetch(this.baseURL + '/api/v1/session/mfa', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ challenge: first.challenge, code: totpCode(this.totp.get(username).secret, step) }),
+      })
+      assert.equal(res.status, 200, `login ${username}, code step: HTTP ${res.status} ${await res.clone().text()}`)
+    }
     const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
     assert.ok(cookies, 'the login answer sets a session cookie')
+    this.apiSessions.set(key, cookies)
     return cookies
   }
 
@@ -192,11 +270,22 @@ export class CordonE2E {
     return { context, page }
   }
 
+  // Logs in on the page as a person would, typing the authenticator's code when asked (and, at a
+  // first login of a role that must have one, reading the key the page shows to enrol).
   async loginThroughPage(page, username, password) {
     await page.goto(this.baseURL + '/login')
     await page.locator('input[name="username"]').fill(username)
     await page.locator('input[name="password"]').fill(password)
     await page.locator('[data-test="login-submit"]').click()
+    await page.waitForFunction(() => !location.pathname.startsWith('/login') ||
+      document.querySelector('[data-test="mfa-form"]'))
+    if (new URL(page.url()).pathname.startsWith('/login')) {
+      const shown = page.locator('[data-test="mfa-secret"]')
+      if (await shown.count() > 0) this.rememberTotp(username, await shown.getAttribute('data-secret'))
+      const step = await this.nextTotpStep(username)
+      await page.locator('input[name="code"]').fill(totpCode(this.totp.get(username).secret, step))
+      await page.locator('[data-test="mfa-submit"]').click()
+    }
     await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   }
 }

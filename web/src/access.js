@@ -33,6 +33,9 @@ const PAGE_ROLES = {
   // 告知书打印 (告知书, 三公示, 封条, 解除证明): those who act on the measures (measureAct).
   notices: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
   audit: ['admin', 'auditor'],
+  // 导出管理: those with the export right (their own exports); command and admin also approve
+  // the full-list requests (exportApprove).
+  exports: ['admin', 'commander', 'epidemiologist', 'grid_worker'],
   // 流调溯源: the tracing teams and command read and write cases; the auditor reads; grid workers
   // read the cases of their grids only (the server scopes and masks the list), nothing else of it.
   cases: ['admin', 'commander', 'epidemiologist', 'auditor', 'grid_worker'],
@@ -74,6 +77,9 @@ const ACTION_ROLES = {
   caseWrite: ['admin', 'commander', 'epidemiologist'],
   // 场所核实 编辑 (name and type of a venue): checkins_write.
   venueEdit: ['admin', 'epidemiologist'],
+  // 导出 (脱敏 at once, 完整名单 on request) and 导出审批 of the full-list requests.
+  exportData: ['admin', 'commander', 'epidemiologist', 'grid_worker'],
+  exportApprove: ['admin', 'commander'],
 }
 
 export function canDo(action, role) {

@@ -7,6 +7,8 @@ import traceZhCN from './locales/trace/zh-CN.js'
 import traceEn from './locales/trace/en.js'
 import venuesZhCN from './locales/venues/zh-CN.js'
 import venuesEn from './locales/venues/en.js'
+import exportsZhCN from './locales/exports/zh-CN.js'
+import exportsEn from './locales/exports/en.js'
 
 // The language choice is the only thing the UI keeps in localStorage.
 const LANG_KEY = 'cordon.lang'
@@ -37,7 +39,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN, venuesZhCN), en: merge(en, casesEn, traceEn, venuesEn) },
+  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN, venuesZhCN, exportsZhCN), en: merge(en, casesEn, traceEn, venuesEn, exportsEn) },
   missingWarn: false,
   fallbackWarn: false,
 })

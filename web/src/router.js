@@ -60,6 +60,8 @@ const routes = [
       // 场所核实: venues registered from check-ins, their names and types (?all=1 for every venue).
       { path: 'venues', name: 'venues', component: () => import('./views/trace/VenuesView.vue'), meta: { page: 'venues', title: 'menu.venues', menu: 'venues' } },
       { path: 'clock', name: 'clock', component: () => import('./views/cases/ClockView.vue'), meta: { page: 'clock', title: 'menu.clock', menu: 'clock' } },
+      // 导出管理: my exports (?tab=approvals: the full-list requests awaiting command's approval).
+      { path: 'exports', name: 'exports', component: () => import('./views/exports/ExportsView.vue'), meta: { page: 'exports', title: 'menu.exports', menu: 'exports' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
     ],
   },

@@ -179,6 +179,7 @@ TEST(HttpStatusTest, MapsEveryCode) {
       {StatusCode::kAlreadyExists, 409},
       {StatusCode::kFailedPrecondition, 409},
       {StatusCode::kResourceExhausted, 429},
+      {StatusCode::kExpired, 410},
       {StatusCode::kUnavailable, 503},
       {StatusCode::kInternal, 500},
   };

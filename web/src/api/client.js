@@ -63,6 +63,12 @@ export async function request(method, path, { body, query, skipAuthRedirect = fa
 export const api = {
   login: (username, password) =>
     request('POST', '/session', { body: { username, password }, skipAuthRedirect: true }),
+  // The second step of a login (双因素认证): the challenge from login() and a 6-digit code.
+  loginMfa: (challenge, code) =>
+    request('POST', '/session/mfa', { body: { challenge, code }, skipAuthRedirect: true }),
+  mfaStatus: () => request('GET', '/session/mfa'),
+  mfaEnroll: () => request('POST', '/session/mfa/enroll', { body: {} }),
+  mfaConfirm: (code) => request('POST', '/session/mfa/confirm', { body: { code } }),
   session: () => request('GET', '/session', { skipAuthRedirect: true }),
   logout: () => request('DELETE', '/session', { skipAuthRedirect: true }),
   changePassword: (oldPassword, newPassword) =>
