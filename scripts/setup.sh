@@ -5,7 +5,7 @@ set -euo pipefail
 apt_packages=(
   build-essential cmake ninja-build ccache pkg-config git
   clang libclang-rt-14-dev clang-tidy clang-format
-  libsqlite3-dev sqlite3 libpq-dev postgresql libcpp-httplib-dev libboost-dev nlohmann-json3-dev libsodium-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql libcpp-httplib-dev libboost-dev nlohmann-json3-dev libsodium-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libxxhash-dev libxlsxwriter-dev nodejs npm chromium fonts-wqy-zenhei wrk curl
 )
