@@ -11,11 +11,13 @@
 //   results.json         counts, statuses and latencies per kind, every non-2xx answer with its
 //                        time (ms since the epoch) and error code
 //   acked_*.csv          every acknowledged (2xx) write with what it wrote, for verify.sql
-// Node's standard library only (http.Agent keep-alive), no npm packages.
+// Node's standard library only (http.Agent keep-alive), no npm packages; the TOTP codes of the
+// city-wide roles come from bench/lib/login.mjs.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { planTotpStep, totpCode } from '../lib/login.mjs';
 
 const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const city = JSON.parse(fs.readFileSync(cfg.city_file, 'utf8'));
@@ -508,18 +510,80 @@ function makeUsers() {
   return users;
 }
 
+// The TOTP second factor (security.md D4) of the city-wide roles (admin, commander and
+// epidemiologist, district ones included): per account the authenticator app's secret (from the
+// enrolment answer of its first login), the last step used, the token of the last session it
+// opened, and a queue, so that one login of an account runs at a time (a second enrolment would
+// replace the secret of the first). A step works once per account and the server accepts three
+// at once (the step before, the current one, the next), then one more per 30 s: a simulated
+// user whose account has no fresh step right now joins the session opened last for the account
+// (a second tab of the same person) instead of waiting; it waits only when there is none.
+const totpAccounts = new Map();  // username -> {secret, last, token, queue}
+function totpAccount(username) {
+  if (!totpAccounts.has(username)) {
+    totpAccounts.set(username, { secret: null, last: 0, token: null, queue: Promise.resolve() });
+  }
+  return totpAccounts.get(username);
+}
+
+// Logs u in (both steps for a city-wide role); true when u has a token.
+async function logIn(u, deadline) {
+  if (u.role === 'grid') {  // no second factor: each simulated user its own session, at once
+    const r = await send(u, 'login', 'POST', '/api/v1/session',
+      { username: u.username, password: cfg.password });
+    if (ok(r) && r.json && r.json.token) u.token = r.json.token;
+    return !!u.token;
+  }
+  const acct = totpAccount(u.username);
+  const turn = acct.queue.then(async () => {
+    if (acct.token && acct.secret && planTotpStep(acct).waitMs > 0) {
+      u.token = acct.token;
+      return;
+    }
+    const r = await send(u, 'login', 'POST', '/api/v1/session',
+      { username: u.username, password: cfg.password });
+    if (!ok(r) || !r.json) return;
+    if (!r.json.mfa) {
+      u.token = r.json.token || null;
+      return;
+    }
+    if (r.json.mfa === 'enroll') {
+      acct.secret = r.json.secret;
+      acct.last = 0;
+    }
+    if (!acct.secret) {
+      note('generator_exception', 0, 0, Date.now(), Date.now(), `no TOTP secret for ${u.username}`);
+      return;
+    }
+    const { step, waitMs } = planTotpStep(acct);
+    if (Date.now() + waitMs >= deadline) return;
+    acct.last = step;
+    if (waitMs > 0) await sleep(waitMs);
+    const m = await send(u, 'login_mfa', 'POST', '/api/v1/session/mfa',
+      { challenge: r.json.challenge, code: totpCode(acct.secret, step) });
+    if (ok(m) && m.json && m.json.token) {
+      u.token = m.json.token;
+      acct.token = m.json.token;
+    }
+  });
+  acct.queue = turn.catch(() => {});
+  await turn;
+  return !!u.token;
+}
+
 async function runUser(u, deadline) {
   // Users arrive over the first five seconds, as a shift starting.
   await sleep(u.rng.int(5000));
   while (Date.now() < deadline) {
     if (!u.token) {
-      const r = await send(u, 'login', 'POST', '/api/v1/session',
-        { username: u.username, password: cfg.password });
-      if (ok(r) && r.json) u.token = r.json.token;
-      else {
+      const acct = totpAccount(u.username);
+      const stale = u.lastToken && acct.token === u.lastToken;
+      if (stale) acct.token = null;  // the shared session ended: the next login opens a new one
+      if (!(await logIn(u, deadline))) {
         await sleep(1000);
         continue;
       }
+      u.lastToken = u.token;
     }
     try {
       await step(u);

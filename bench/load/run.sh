@@ -20,7 +20,10 @@
 #     upstream with keep-alive, and `proxy_next_upstream error timeout` (nginx never passes a
 #     POST or PATCH already sent to the other node: only idempotent requests are retried);
 #  3. bench/load/loadgen.mjs (Node.js, standard library only): USERS simulated users, each
-#     logged in with its own session and connection, doing what grid workers, epidemiologists,
+#     logged in with its own session and connection (the city-wide roles through their TOTP
+#     second factor, codes by bench/lib/login.mjs; beyond three simulated users of one such
+#     account at once, the others share the session it opened last rather than wait 30 s for a
+#     fresh step), doing what grid workers, epidemiologists,
 #     commanders and administrators do: person lists and searches (name, ID, phone, address),
 #     person reads and timelines, edits with the version read (a 409 is a correct answer),
 #     control measures, test results, follow-ups, alerts, screening-task checks, lead lists
