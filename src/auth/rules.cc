@@ -155,7 +155,7 @@ std::string PasswordProblem(std::string_view password, std::string_view username
   if (password == username) {
     return "密码不能与用户名相同 (must differ from the username)";
   }
-  return {};
+  return CommonPasswordProblem(password, username);
 }
 
 bool MfaMandatory(Role role) {

@@ -46,6 +46,9 @@ ThrottleState AfterFailure(ThrottleState state, std::int64_t now, const Throttle
 // Password policy for new passwords: 8 to 128 characters, not the username.
 // Returns an empty string when acceptable, else the reason.
 std::string PasswordProblem(std::string_view password, std::string_view username);
+// The block list part of the policy (password_policy.cc): the commonest passwords, repeats and
+// runs, and passwords built on the system's name, its purpose or the username. Empty when fine.
+std::string CommonPasswordProblem(std::string_view password, std::string_view username);
 
 // Roles that must log in with a TOTP second factor (security.md D4): the city-wide ones
 // (administrator, command centre, epidemiologist) and the auditor. Others may enrol.

@@ -225,17 +225,57 @@ TEST(ThrottleTest, FollowsACustomPolicy) {
 
 TEST(PasswordPolicyTest, LengthIsCountedInCharacters) {
   EXPECT_FALSE(PasswordProblem("1234567", "alice").empty());
-  EXPECT_TRUE(PasswordProblem("12345678", "alice").empty());
+  EXPECT_TRUE(PasswordProblem("7h2k9m4q", "alice").empty());
   EXPECT_TRUE(PasswordProblem("防疫密码很长很长", "alice").empty());  // 8 characters, 24 bytes
   EXPECT_FALSE(PasswordProblem("防疫密码", "alice").empty());         // 4 characters, 12 bytes
-  EXPECT_TRUE(PasswordProblem(std::string(128, 'a'), "alice").empty());
-  EXPECT_FALSE(PasswordProblem(std::string(129, 'a'), "alice").empty());
+  std::string long_one;
+  for (int i = 0; i < 32; ++i) {
+    long_one += "q7Z!";
+  }
+  EXPECT_TRUE(PasswordProblem(long_one, "alice").empty());  // 128: allowed
+  EXPECT_FALSE(PasswordProblem(long_one + "x", "alice").empty());
   EXPECT_FALSE(PasswordProblem("", "alice").empty());
 }
 
 TEST(PasswordPolicyTest, PasswordMayNotBeTheUsername) {
   EXPECT_FALSE(PasswordProblem("gridworker1", "gridworker1").empty());
-  EXPECT_TRUE(PasswordProblem("gridworker1!", "gridworker1").empty());
+  EXPECT_FALSE(PasswordProblem("gridworker1!", "gridworker1").empty());  // the name inside
+  EXPECT_FALSE(PasswordProblem("My-Zhangwei-2022", "zhangwei").empty());
+  EXPECT_TRUE(PasswordProblem("长江大桥晚霞很美", "zhangwei").empty());
+}
+
+// security.md D2: no composition rules; a block list of common and context passwords.
+TEST(PasswordPolicyTest, CommonAndGuessablePasswordsAreRefused) {
+  struct Case {
+    const char* password;
+    bool accepted;
+  };
+  const Case cases[] = {
+      {"12345678", false},
+      {"87654321", false},
+      {"abcdefgh", false},
+      {"aaaaaaaa", false},
+      {"88888888", false},
+      {"Password", false},
+      {"P@ssw0rd", false},
+      {"1qaz2wsx", false},
+      {"woaini1314", false},
+      {"Cordon2022!", false},
+      {"cordon@@@123", false},
+      {"yiqing2022", false},
+      {"疫情防控2022", false},
+      {"Admin12345", false},
+      {"iloveyou!!", false},
+      {"correct horse battery", true},
+      {"Demo-Passw0rd-2022", true},
+      {"N3w-password!", true},
+      {"tianhe-grid-7-night", true},
+      {"防疫一线的夜班很长", true},
+      {"abcdefgj", true},  // not a run
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(PasswordProblem(c.password, "alice").empty(), c.accepted) << c.password;
+  }
 }
 
 }  // namespace
