@@ -418,9 +418,21 @@ Result<std::vector<AuditRecord>> AuditLog::List(const AuditQuery& q) {
     sql += " AND action = ?";
     params.emplace_back(q.action);
   }
+  if (!q.object_type.empty()) {
+    sql += " AND object_type = ?";
+    params.emplace_back(q.object_type);
+  }
   if (!q.object_id.empty()) {
     sql += " AND object_id = ?";
     params.emplace_back(q.object_id);
+  }
+  if (q.since > 0) {
+    sql += " AND at >= ?";
+    params.emplace_back(q.since);
+  }
+  if (q.until > 0) {
+    sql += " AND at < ?";
+    params.emplace_back(q.until);
   }
   sql += newest_first ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(q.limit));

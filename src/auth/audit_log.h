@@ -45,7 +45,10 @@ struct AuditQuery {
   int limit = 50;
   std::string actor;  // optional filters
   std::string action;
+  std::string object_type;
   std::string object_id;
+  std::int64_t since = 0;  // unix seconds: entries at or after (0: no bound)
+  std::int64_t until = 0;  // entries before (0: no bound)
 };
 
 class AuditJournal;

@@ -1,7 +1,9 @@
 #include "auth/routes.h"
 
 #include <charconv>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "auth/rules.h"
 #include "http/json_input.h"
@@ -203,11 +205,35 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
         q.limit = static_cast<int>(limit);
         q.actor = ctx.request.Param("actor");
         q.action = ctx.request.Param("action");
+        q.object_type = ctx.request.Param("object_type");
         q.object_id = ctx.request.Param("object_id");
+        // `from` and `to` are local dates, both days included (security.md C5: "last week").
+        for (const char* name : {"from", "to"}) {
+          const std::string text = ctx.request.Param(name);
+          if (text.empty()) {
+            continue;
+          }
+          auto day = base::ParseDate(text);
+          if (!day.has_value()) {
+            return FieldInvalid(name, "应为日期 YYYY-MM-DD (a date)");
+          }
+          const std::int64_t midnight =
+              std::chrono::duration_cast<std::chrono::seconds>(
+                  (std::chrono::sys_days(*day) - offset.minutes).time_since_epoch())
+                  .count();
+          (std::string_view(name) == "from" ? q.since : q.until) =
+              std::string_view(name) == "from" ? midnight : midnight + 86400;
+        }
         CORDON_ASSIGN_OR_RETURN(auto records, audit.List(q));
-        // Reading the audit trail is itself audited.
+        // Reading the audit trail is itself audited, with what was searched for.
+        std::string searched;
+        for (const char* name : {"actor", "action", "object_type", "object_id", "from", "to"}) {
+          if (!ctx.request.Param(name).empty()) {
+            searched += (searched.empty() ? "" : ",") + std::string(name);
+          }
+        }
         CORDON_RETURN_IF_ERROR(
-            audit.Record(*ctx.principal, {"audit.list", "audit", "", "ok", "", ""}));
+            audit.Record(*ctx.principal, {"audit.list", "audit", "", "ok", "", searched}));
         json items = json::array();
         for (const auto& r : records) {
           items.push_back(AuditJson(r, offset));

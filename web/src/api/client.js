@@ -81,5 +81,6 @@ export const api = {
   person: (id) => request('GET', '/people/' + encodeURIComponent(id)),
   reveal: (id, fields, reason) =>
     request('POST', '/people/' + encodeURIComponent(id) + '/reveal', { body: { fields, reason } }),
-  audit: ({ after, before, limit }) => request('GET', '/audit', { query: { after, before, limit } }),
+  audit: ({ after, before, limit, actor, action, object_type, object_id, from, to }) =>
+    request('GET', '/audit', { query: { after, before, limit, actor, action, object_type, object_id, from, to } }),
 }

@@ -1590,6 +1590,12 @@ export default {
     },
   },
   audit: {
+    days: 'Dates',
+    dayFrom: 'From',
+    dayTo: 'To',
+    search: 'Search',
+    reset: 'Reset',
+    filterActor: 'Username',
     title: 'Audit log',
     subtitle: 'Every access and action, read only',
     at: 'Time',

@@ -1682,6 +1682,12 @@ export default {
     },
   },
   audit: {
+    days: '日期',
+    dayFrom: '开始日期',
+    dayTo: '结束日期',
+    search: '查询',
+    reset: '重置',
+    filterActor: '用户名',
     title: '审计日志',
     subtitle: '全部访问与操作留痕，只读',
     at: '时间',
