@@ -7,7 +7,7 @@ apt_packages=(
   clang libclang-rt-14-dev clang-tidy clang-format
   libsqlite3-dev sqlite3 libpq-dev postgresql libcpp-httplib-dev libboost-dev nlohmann-json3-dev libsodium-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  zlib1g-dev libxxhash-dev libxlsxwriter-dev nodejs npm chromium fonts-wqy-zenhei wrk curl
+  zlib1g-dev libxxhash-dev libxlsxwriter-dev nodejs npm chromium fonts-wqy-zenhei wrk curl python3
 )
 
 missing=()
