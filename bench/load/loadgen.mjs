@@ -3,14 +3,32 @@
 //
 //   node loadgen.mjs CONFIG.json
 //
-// CONFIG: {url, duration_s, users, think_ms, password, seed, skip, city_file, out_dir,
-//          accounts: {grid: [{username, region}], epi: [...], commander: [...], admin: [...]}}
-// city_file: a sample of the city made by run.sh (regions and people per grid).
+// CONFIG: {url, duration_s, users, think_ms, password, seed, skip, city_file, people_file,
+//          out_dir, accounts: {grid: [{username, region}], epi: [...], commander: [...],
+//          admin: [...]}}
+// city_file: a sample of the city made by city.mjs (regions with their paths, people per grid,
+// venues); people_file: every person on file before the run (city.mjs's people.tsv), for the
+// scan of answers.
+//
+// Every JSON answer a user of a district, street, community or grid receives is scanned
+// (security.md I3, the rule of tests/api/access_sweep_test.cc): region codes (under region,
+// region_code, grid, grid_code, parent_code, and region nodes {code, level}) must lie in the
+// user's subtree or on the way up to it, a region_path must be inside it or above it, and every
+// person id (person_id, person.id, and the ids of the people routes' answers) must be a person
+// of the user's subtree. People made during the run are not in people_file: they are written to
+// scan_unknown.tsv and report.mjs places them with the database after the run. Every answer
+// (city-wide users' too) but a reveal must hold no whole ID number or mobile number (B1).
 //
 // Writes into out_dir:
 //   results.json         counts, statuses and latencies per kind, every non-2xx answer with its
-//                        time (ms since the epoch) and error code
+//                        time (ms since the epoch) and error code, the scan's findings per kind,
+//                        503s that name a locked SQLite database (H8)
 //   acked_*.csv          every acknowledged (2xx) write with what it wrote, for verify.sql
+//   requests.tsv         every request: X-Request-Id (none when the node gave no answer), user,
+//                        kind, status, start and end (ms), and for a 2xx the audit rows it stands
+//                        for (action:outcome:object, '*' for an object not checked), compared by
+//                        report.mjs with the audit table
+//   scan_unknown.tsv     jurisdiction path, person id, kind: people seen that were made in the run
 // Node's standard library only (http.Agent keep-alive), no npm packages; the TOTP codes of the
 // city-wide roles come from bench/lib/login.mjs.
 import fs from 'node:fs';
@@ -137,8 +155,137 @@ function ack(file, fields) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The audit rows each kind of request stands for when it is answered 2xx: what the services
+// record (AuditLog::Record for reads, AuditLog::Append in the write's transaction; grep
+// `audit_.Record(` and `audit_.Append(` in src/). Each is action:outcome:object, the object as
+// the service writes it (for lists, the ids of the people shown, in the answer's order); '*'
+// leaves the object unchecked. A kind not listed here writes no audit row.
+const pathId = (p, re) => (p.match(re) || [])[1] || '?';
+const idsOf = (items, f) => items.map(f).join(',');
+function expectedAudit(kind, p, j, extra) {
+  switch (kind) {
+    case 'login':
+      return [`session.login:${j.mfa === 'required' ? 'mfa_required'
+        : j.mfa === 'enroll' ? 'mfa_enroll' : 'ok'}:*`];
+    case 'login_mfa':
+      return extra && extra.enroll ? ['session.mfa_enrolled:ok:*', 'session.login:ok:*']
+        : ['session.login:ok:*'];
+    case 'list_people': return [`people.list:ok:${idsOf(j.items, (x) => x.id)}`];
+    // An empty query (a person on file without a phone) lists the jurisdiction instead.
+    case 'search_name': case 'search_id': case 'search_phone': case 'search_address':
+      return [`people.${extra && extra.q.trim() === '' ? 'list' : 'search'}:ok:` +
+        idsOf(j.items, (x) => x.id)];
+    case 'read_person': return [`people.get:ok:${j.id}`];
+    case 'edit_person': return [`people.update:ok:${j.id}`];
+    case 'create_person': return [`people.create:ok:${j.id}`];
+    case 'reveal': return [`people.reveal:ok:${pathId(p, /people\/(\d+)/)}`];
+    case 'timeline': return [`people.timeline:ok:${pathId(p, /people\/(\d+)/)}`];
+    case 'trajectory': return [`trace.trajectory:ok:${pathId(p, /people\/(\d+)/)}`];
+    // Create and RecordTest answer with the measure as Get reads it, which is audited too.
+    case 'create_measure': return [`measures.create:ok:${j.id}`, `measures.get:ok:${j.person.id}`];
+    case 'list_measures': return [`measures.list:ok:${idsOf(j.items, (x) => x.person.id)}`];
+    case 'test_result':
+      return [`measures.test:ok:${pathId(p, /measures\/(\d+)/)}`, `measures.get:ok:${j.person.id}`];
+    case 'followups_today': return [`followups.list:ok:${idsOf(j.items, (x) => x.person.id)}`];
+    case 'followup': return [`followups.record:ok:${pathId(p, /measures\/(\d+)/)}`];
+    case 'list_tasks': return [`tasks.list:ok:${idsOf(j.items, (x) => x.person.id)}`];
+    case 'check_task': return [`tasks.check:ok:${pathId(p, /tasks\/(\d+)/)}`];
+    case 'list_alerts': return [`alerts.list:ok:${idsOf(j.items, (x) => x.person.id)}`];
+    case 'close_alert': return [`alerts.close:ok:${pathId(p, /alerts\/(\d+)/)}`];
+    // The same list again is answered from the first import, with no new row.
+    case 'import_csv': case 'push_leads': case 'door_to_door':
+      return j.already_imported ? [] : [`leads.import:ok:${j.import_id}`];
+    case 'checkin':
+      return [`checkins.ingest:ok:${j.accepted}`]
+        .concat(Array(j.new_people).fill('people.create_unverified:ok:*'))
+        .concat(Array(j.new_venues).fill('venues.register:ok:*'));
+    case 'measures_summary': case 'tasks_summary': return [];
+    default: return null;
+  }
+}
+
+// Every request with its X-Request-Id (audit.request_id), for report.mjs.
+const requestLog = fs.createWriteStream(path.join(cfg.out_dir, 'requests.tsv'));
+function logRequest(user, kind, status, requestId, t0, t1, rows) {
+  requestLog.write(`${requestId}\t${user.username}\t${kind}\t${status}\t${t0}\t${t1}\t${rows}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scan of answers (security.md I3): what a user is shown must lie in their jurisdiction.
+const scan = { answers: 0, skipped_city_wide: 0, by_kind: {}, samples: [], unknown: new Map() };
+function violation(u, kind, what, detail) {
+  const k = (scan.by_kind[kind] ||= {});
+  k[what] = (k[what] || 0) + 1;
+  if (scan.samples.length < 30) {
+    scan.samples.push(`${kind} ${what} as ${u.username} (${u.path}): ${detail}`);
+  }
+}
+// On the way up to the user's region, or inside it (the sweep's InOrAbove).
+const inOrAbove = (p, mine) => p.startsWith(mine) || mine.startsWith(p);
+function checkRegion(u, kind, code) {
+  const p = regionPath.get(code);
+  if (p !== undefined && !inOrAbove(p, u.path)) violation(u, kind, 'region', code);
+}
+function checkPerson(u, kind, id) {
+  if (typeof id !== 'number') return;
+  const p = personPath.get(id);
+  if (p === undefined) {
+    scan.unknown.set(`${u.path}\t${id}`, kind);
+  } else if (!p.startsWith(u.path) || p === '') {
+    violation(u, kind, 'person', `${id} in ${p || '(no region)'}`);
+  }
+}
+const kRegionKeys = new Set(['region', 'region_code', 'grid', 'grid_code', 'parent_code']);
+function walk(u, kind, v) {
+  if (Array.isArray(v)) {
+    for (const x of v) walk(u, kind, x);
+    return;
+  }
+  if (v === null || typeof v !== 'object') return;
+  // A region node of a breakdown ({code, name, level}).
+  if (typeof v.code === 'string' && typeof v.level === 'number') checkRegion(u, kind, v.code);
+  for (const key of Object.keys(v)) {
+    const x = v[key];
+    if (typeof x === 'string') {
+      if (kRegionKeys.has(key)) checkRegion(u, kind, x);
+      else if (key === 'region_path' && !inOrAbove(x, u.path)) violation(u, kind, 'region_path', x);
+    } else if (typeof x === 'number') {
+      if (key.endsWith('person_id')) checkPerson(u, kind, x);
+    } else if (x !== null && typeof x === 'object') {
+      if (key === 'region' && typeof x.code === 'string') checkRegion(u, kind, x.code);
+      if (key === 'person' && !Array.isArray(x)) checkPerson(u, kind, x.id);
+      walk(u, kind, x);
+    }
+  }
+}
+// The answers of the people routes are person files: their ids are people too.
+const kPersonAnswers = new Set(['list_people', 'search_name', 'search_id', 'search_phone',
+  'search_address', 'read_person', 'edit_person', 'create_person']);
+// A whole resident ID number or mobile number standing alone (the sweep's WholeIdentifier).
+const kWholeIdentifier = /(?<![0-9A-Za-z])(?:\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])/;
+function scanAnswer(u, kind, j, text) {
+  scan.answers++;
+  if (kind !== 'reveal') {
+    const m = text.match(kWholeIdentifier);
+    if (m) violation(u, kind, 'identifier', `${m[0].slice(0, 3)}… (${m[0].length} digits)`);
+  }
+  if (u.cityWide) {  // the whole city is theirs: nothing to place
+    scan.skipped_city_wide++;
+    return;
+  }
+  if (kPersonAnswers.has(kind)) {
+    for (const p of Array.isArray(j.items) ? j.items : [j]) checkPerson(u, kind, p.id);
+  }
+  walk(u, kind, j);
+}
+
+// 503s that name a locked SQLite database: SQLITE_BUSY or SQLITE_LOCKED past the busy timeout,
+// which store/sqlite answers as kUnavailable (security.md H8).
+const sqliteBusy = {};
+
+// ---------------------------------------------------------------------------------------------
 // HTTP: one keep-alive agent per simulated user (one browser, one connection).
-function send(user, kind, method, pathAndQuery, body, contentType) {
+function send(user, kind, method, pathAndQuery, body, contentType, extra) {
   return new Promise((resolve) => {
     const payload = body === undefined ? undefined
       : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(JSON.stringify(body));
@@ -152,28 +299,49 @@ function send(user, kind, method, pathAndQuery, body, contentType) {
     const t0 = performance.now();
     let settled = false;
     inflight++;
-    const finish = (status, text) => {
+    const finish = (status, text, requestId) => {
       if (settled) return;
       settled = true;
       inflight--;
       const ms = performance.now() - t0;
+      const wall1 = Date.now();
       let json = null;
       if (text) {
         try { json = JSON.parse(text); } catch { json = null; }
       }
       const code = status >= 200 && status <= 299 ? '' :
         json && json.error ? json.error.code : status === 0 ? String(text || 'network') : '';
-      note(kind, status, ms, wall0, Date.now(), code);
+      note(kind, status, ms, wall0, wall1, code);
       if (status === 401 && kind !== 'login') user.token = null;  // log in again
-      resolve({ status, json, wall0, wall1: Date.now() });
+      let rows = '?';  // not 2xx: whatever the node recorded is reported, not predicted
+      if (status >= 200 && status <= 299 && json) {
+        try {
+          scanAnswer(user, kind, json, text);
+        } catch (e) {
+          note('scan_exception', 0, 0, wall0, wall1, `${kind}: ${e && e.message}`);
+        }
+        try {
+          const expected = expectedAudit(kind, pathAndQuery, json, extra);
+          rows = expected === null ? '?' : expected.join(' ');
+        } catch (e) {
+          note('scan_exception', 0, 0, wall0, wall1, `audit of ${kind}: ${e && e.message}`);
+        }
+      }
+      if (status === 503 && json && json.error &&
+          /database (table )?is locked|SQLITE_BUSY|busy/i.test(String(json.error.message))) {
+        sqliteBusy[kind] = (sqliteBusy[kind] || 0) + 1;
+      }
+      logRequest(user, kind, status, requestId || '', wall0, wall1, rows);
+      resolve({ status, json, wall0, wall1 });
     };
     const req = http.request({
       host: base.hostname, port: base.port, method, path: pathAndQuery, headers,
       agent: user.agent, timeout: 60000,
     }, (res) => {
       const chunks = [];
+      const requestId = res.headers['x-request-id'];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => finish(res.statusCode, Buffer.concat(chunks).toString('utf8')));
+      res.on('end', () => finish(res.statusCode, Buffer.concat(chunks).toString('utf8'), requestId));
       res.on('error', (e) => finish(0, e.code || e.message));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -209,6 +377,30 @@ function regionsUnder(region) {
 }
 const areaCodes = city.districts;
 
+// Where every region and every person on file is, for the scan of answers.
+const regionPath = new Map(city.regions.map(([code, , p]) => [code, p]));
+const personPath = new Map();  // person id -> region path ('' when none)
+if (cfg.people_file) {
+  const text = fs.readFileSync(cfg.people_file, 'utf8');
+  for (let at = 0; at < text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const f = text.slice(at, end).split('\x1f');
+    if (f.length >= 7) personPath.set(Number(f[0]), f[6]);
+    at = end + 1;
+  }
+}
+// Venues for check-ins: those of a district, or any when it has none.
+const venuesUnder = new Map();
+function venuesIn(path) {
+  if (!venuesUnder.has(path)) {
+    const all = city.venues || [];
+    const mine = all.filter((v) => v[1] && v[1].startsWith(path));
+    venuesUnder.set(path, (mine.length > 0 ? mine : all).map((v) => v[0]));
+  }
+  return venuesUnder.get(path);
+}
+
 // A name search as people type it: the surname and, usually, the first given character.
 function nameQuery(rng, person) {
   const chars = [...person[1]];
@@ -229,7 +421,7 @@ async function searchPeople(u, pool, scopeRegion) {
     : addressQuery(p);
   const body = { q, limit: 20 };
   if (scopeRegion && u.rng.chance(0.3)) body.region = scopeRegion;
-  await send(u, `search_${how}`, 'POST', '/api/v1/people/search', body);
+  await send(u, `search_${how}`, 'POST', '/api/v1/people/search', body, undefined, { q });
 }
 
 async function listPeople(u, region) {
@@ -426,20 +618,51 @@ async function timeline(u, pool) {
   await send(u, 'timeline', 'GET', `/api/v1/people/${p[0]}/timeline`);
 }
 
+// A whole phone number, shown for one file with a reason (audited as people.reveal).
+const kRevealReasons = ['电话随访需要核实联系方式', '上门核查前确认住址', '协查通知核对身份信息'];
+async function reveal(u, pool) {
+  const p = u.rng.pick(pool);
+  const fields = u.rng.chance(0.7) ? ['phone'] : ['phone', 'address'];
+  await send(u, 'reveal', 'POST', `/api/v1/people/${p[0]}/reveal`,
+    { fields, reason: u.rng.pick(kRevealReasons) });
+}
+
+// Venue check-ins (场所码扫码记录) pushed as NDJSON: people of the jurisdiction at its venues in
+// the last six hours.
+async function checkins(u, pool) {
+  const venues = venuesIn(u.path);
+  if (venues.length === 0) return;
+  const now = Math.floor(Date.now() / 1000);
+  const lines = [];
+  for (let i = 1 + u.rng.int(20); i > 0; --i) {
+    lines.push(JSON.stringify({ id_number: u.rng.pick(pool)[2], venue_code: u.rng.pick(venues),
+      time: now - 60 - u.rng.int(6 * 3600) }));
+  }
+  await send(u, 'checkin', 'POST', '/api/v1/checkins', lines.join('\n') + '\n',
+    'application/x-ndjson');
+}
+
+// Where one person went (14 days of check-ins).
+async function trajectory(u, pool) {
+  const p = u.rng.pick(pool);
+  await send(u, 'trajectory', 'GET', `/api/v1/people/${p[0]}/trajectory`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Roles: what each kind of user does, and how often.
 const kGridMix = [
   ['list', 10], ['search', 14], ['read', 12], ['timeline', 3], ['edit', 10], ['followup', 16],
   ['measure', 5], ['test', 4], ['task', 6], ['alert', 4], ['door', 3], ['create', 1],
+  ['reveal', 2],
 ];
 const kEpiMix = [
   ['import', 8], ['push', 5], ['search', 20], ['read', 10], ['timeline', 4], ['dash', 14],
-  ['measure', 8], ['list', 6],
+  ['measure', 8], ['list', 6], ['checkin', 8], ['trajectory', 3], ['reveal', 2],
 ];
 const kCommanderMix = [['dash', 55], ['search', 15], ['list', 10], ['read', 10], ['import', 3]];
 const kAdminMix = [
   ['create', 10], ['search', 20], ['read', 15], ['edit', 10], ['dash', 15], ['import', 5],
-  ['list', 10],
+  ['list', 10], ['checkin', 5],
 ];
 
 // Actions left out (config "skip", run.sh's SKIP_ACTIONS), to see what one kind costs the rest.
@@ -467,6 +690,9 @@ async function step(u) {
     case 'import': return importCsv(u, pool);
     case 'push': return pushLeads(u, pool, 'data_push', 1 + u.rng.int(20));
     case 'dash': return dashboard(u, u.rng.pick(u.listRegions));
+    case 'reveal': return reveal(u, pool);
+    case 'checkin': return checkins(u, pool);
+    case 'trajectory': return trajectory(u, pool);
     default: throw new Error(a);
   }
 }
@@ -488,7 +714,9 @@ function makeUsers() {
       const acct = accounts[i % accounts.length];
       const rng = rngOf(cfg.seed * 1000003 + index * 7919 + 1);
       const u = { index, role, username: acct.username, region: acct.region, rng, token: null,
-        agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
+        agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+        path: regionPath.get(acct.region), cityWide: acct.region === city.city };
+      if (u.path === undefined) throw new Error(`no region ${acct.region} for ${acct.username}`);
       if (role === 'grid') {
         const g = city.grids[acct.region];
         u.pool = g.people;
@@ -560,7 +788,8 @@ async function logIn(u, deadline) {
     acct.last = step;
     if (waitMs > 0) await sleep(waitMs);
     const m = await send(u, 'login_mfa', 'POST', '/api/v1/session/mfa',
-      { challenge: r.json.challenge, code: totpCode(acct.secret, step) });
+      { challenge: r.json.challenge, code: totpCode(acct.secret, step) }, undefined,
+      { enroll: r.json.mfa === 'enroll' });
     if (ok(m) && m.json && m.json.token) {
       u.token = m.json.token;
       acct.token = m.json.token;
@@ -627,9 +856,16 @@ async function main() {
       max: lat.length ? lat[lat.length - 1] : null,
     };
   }
+  await new Promise((r) => requestLog.end(r));
+  const unknown = [...scan.unknown.entries()].map(([key, kind]) => `${key}\t${kind}\n`).join('');
+  fs.writeFileSync(path.join(cfg.out_dir, 'scan_unknown.tsv'), unknown);
   const results = {
     started, ended, users: users.length, think_ms: cfg.think_ms, by_kind: byKind, failures,
     accounts: Object.fromEntries(Object.entries(cfg.accounts).map(([k, v]) => [k, v.length])),
+    scan: { answers: scan.answers, skipped_city_wide: scan.skipped_city_wide,
+      by_kind: scan.by_kind, samples: scan.samples, unknown_people: scan.unknown.size,
+      people_on_file: personPath.size },
+    sqlite_busy: sqliteBusy,
   };
   fs.writeFileSync(path.join(cfg.out_dir, 'results.json'), JSON.stringify(results));
   process.stderr.write(`[loadgen] done: ${users.length} users, ${(ended - started) / 1000} s\n`);

@@ -7,7 +7,12 @@
 #        NODE1_PORT (18481)  NODE2_PORT (18482)
 #        SKIP_ACTIONS (none; e.g. import,push,door: generator actions left out, for diagnosis)
 #        KEEP_WORK=1 keeps the temporary directory; REPORT_DIR=DIR copies the report, the
-#        generator's results and the logs there.
+#        generator's results and the logs there. CORDON_BIN=PATH runs that binary (a ready
+#        build; nothing is built), else build/cordon (made with `make build` when missing).
+#        P95_BUDGET_MS (1000): the p95 every kind of request must meet (login excepted), and
+#        P95_BULK_BUDGET_MS (2000) that of the batches (lead lists and pushes, check-ins).
+# bench/load/run_sqlite.sh is the same load on one node on SQLite (security.md H8); both share
+# bench/load/common.sh, the generator and the report.
 #
 # Everything runs on loopback, in a temporary directory under /tmp that is removed at the end
 # (PostgreSQL, both nodes and nginx are stopped on every exit, failure or Ctrl-C included):
@@ -27,10 +32,15 @@
 #     commanders and administrators do: person lists and searches (name, ID, phone, address),
 #     person reads and timelines, edits with the version read (a 409 is a correct answer),
 #     control measures, test results, follow-ups, alerts, screening-task checks, lead lists
-#     imported as CSV, JSON pushes and door-to-door entries, dashboards;
+#     imported as CSV, JSON pushes and door-to-door entries, check-ins, reveals, dashboards;
+#     every JSON answer is scanned for region codes, region paths and person ids outside the
+#     user's jurisdiction, and for whole ID or mobile numbers (security.md I3);
 #  4. at DURATION/2 node 1 is killed with SIGKILL, and started again 10 s later;
 #  5. afterwards every acknowledged (2xx) write the generator recorded is looked up in the
-#     database (bench/load/verify.sql), and the audit chain is verified (`cordon audit verify`).
+#     database (bench/load/verify.sql), every audit row written during the load is matched with
+#     the request that wrote it (by X-Request-Id: each acknowledged audited request has exactly
+#     its rows; rows of no known request are bounded by the requests left without an answer),
+#     and the audit chain is verified (`cordon audit verify`).
 # The report (bench/load/report.mjs): requests per kind, non-2xx split into expected
 # (409/404/422), 502/503/504 during the kill window, and others, latency p50/p95/p99/max per
 # kind, and acknowledged writes lost. Exit status 1 when an acknowledged write is lost or was
@@ -51,35 +61,13 @@ NODE_THREADS=${NODE_THREADS:-}  # cordon serve --threads (empty: cordon's defaul
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-log() { echo "[run.sh $(date +%H:%M:%S)] $*" >&2; }
-now_ms() { date +%s%3N; }
+# shellcheck source=bench/load/common.sh
+source "$here/common.sh"
 
 # --- What the test needs, installed when missing (a fresh Debian 12, as root) -----------------
-missing=()
-command -v nginx >/dev/null || missing+=(nginx)
-command -v node >/dev/null || missing+=(nodejs)
-command -v psql >/dev/null || missing+=(postgresql-client)
-command -v curl >/dev/null || missing+=(curl)
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
-if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-if [[ ! -x $root/build/cordon ]]; then
-  log "building cordon (make build)"
-  make -C "$root" build
-fi
-
-work=$(mktemp -d /tmp/cordon-load-XXXXXX)
-chmod 755 "$work"  # the PostgreSQL server and nginx's workers run as other users
-# The run uses a copy of the binary, so that a rebuild meanwhile cannot change the node that is
-# restarted after the kill.
-cp "$root/build/cordon" "$work/cordon"
-cordon=$work/cordon
-"$cordon" --help >/dev/null
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git -C "$root" status --porcelain -- src 2>/dev/null) ]]; then commit="$commit+local changes"; fi
+load_install_missing nginx:nginx node:nodejs psql:postgresql-client curl:curl \
+  '/usr/lib/postgresql/*/bin/initdb:postgresql'
+load_prepare
 pg_started=0
 cleanup() {
   local status=$?
@@ -91,8 +79,7 @@ cleanup() {
       kill -TERM "$pid" 2>/dev/null || true
     fi
   done
-  if [[ -f $work/loadgen.pid ]]; then kill -TERM "$(cat "$work/loadgen.pid")" 2>/dev/null || true; fi
-  if [[ -f $work/top.pid ]]; then kill -TERM "$(cat "$work/top.pid")" 2>/dev/null || true; fi
+  load_cleanup_common
   if [[ -f $work/nginx/nginx.pid ]]; then kill -QUIT "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true; fi
   for n in 1 2; do
     if [[ -f $work/node$n.pid ]]; then
@@ -105,15 +92,9 @@ cleanup() {
   if ((pg_started)); then bash "$root/scripts/pg-test-server.sh" stop "$work/pg" || true; fi
   if [[ -n ${REPORT_DIR:-} ]]; then
     mkdir -p "$REPORT_DIR"
-    cp -f "$work"/{report.txt,results.json,events.json,verify.txt,audit.txt,top.txt,node1.log,node2.log,loadgen.log} \
-      "$REPORT_DIR"/ 2>/dev/null || true
     cp -f "$work/nginx/logs/error.log" "$REPORT_DIR/nginx-error.log" 2>/dev/null || true
   fi
-  if [[ ${KEEP_WORK:-0} == 1 ]]; then
-    log "kept $work"
-  else
-    rm -rf "$work"
-  fi
+  load_keep_report
   exit "$status"
 }
 trap cleanup EXIT
@@ -134,49 +115,15 @@ CORDON_ADMIN_PASSWORD=$PASSWORD "$cordon" demo --data "$work/node1" --db "$db" \
   --population "$POPULATION" --seed "$SEED" --generate-only >"$work/demo.log"
 log "city generated in $((($(now_ms) - t0) / 1000)) s"
 
-sql() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$db" -c "$1"; }
+sql() { psql -X -q -A -t -F $'\x1f' -v ON_ERROR_STOP=1 "$db" -c "$1"; }
 add_user() {  # username role region
   printf '%s\n' "$PASSWORD" | "$cordon" user add --data "$work/node1" --db "$db" \
     --username "$1" --role "$2" --region "$3" >/dev/null
 }
-city_code=$(sql "SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1")
-mapfile -t districts < <(sql "SELECT code FROM regions WHERE level = 2 ORDER BY code")
-# The grids with people, up to 100 of them spread over the city, each with a worker's account.
-mapfile -t grid_codes < <(sql "SELECT code FROM (SELECT code, row_number() OVER (ORDER BY code) AS n,
-  count(*) OVER () AS total FROM regions r WHERE level = 5 AND EXISTS
-  (SELECT 1 FROM people p WHERE p.region_code = r.code)) g
-  WHERE total <= 100 OR n % ((total + 99) / 100) = 0 ORDER BY code LIMIT 100")
-log "accounts: ${#grid_codes[@]} grid workers, ${#districts[@]} district epidemiologists and commanders"
-accounts_json() {  # role prefix codes...
-  local prefix=$1 first=1
-  shift
-  printf '['
-  for code in "$@"; do
-    ((first)) || printf ','
-    first=0
-    printf '{"username":"%s%s","region":"%s"}' "$prefix" "$code" "$code"
-  done
-  printf ']'
-}
-for g in "${grid_codes[@]}"; do add_user "lg_$g" grid_worker "$g"; done
-for d in "${districts[@]}"; do
-  add_user "le_$d" epidemiologist "$d"
-  add_user "lc_$d" commander "$d"
-done
-
-# A sample of the city for the generator: per grid up to 300 people on file (id, name, ID
-# number, phone, address, grid), spread over the grid by a fixed hash.
-sql "SELECT json_build_object(
-  'city', '$city_code',
-  'districts', (SELECT json_agg(code ORDER BY code) FROM regions WHERE level = 2),
-  'regions', (SELECT json_agg(json_build_array(code, level) ORDER BY path) FROM regions),
-  'grids', (SELECT json_object_agg(g.code, json_build_object('people',
-      coalesce((SELECT json_agg(json_build_array(p.id, p.name, p.id_number, p.phone, p.address,
-                                                 p.region_code) ORDER BY p.id)
-                FROM (SELECT * FROM people p WHERE p.region_path = g.path
-                      AND p.merged_into IS NULL
-                      ORDER BY (p.id * 2654435761) % 1000003 LIMIT 300) p), '[]'::json)))
-            FROM regions g WHERE g.level = 5))" >"$work/city.json"
+load_accounts
+# A sample of the city for the generator (bench/load/city.mjs): per grid up to 300 people on
+# file, spread over the grid by a fixed hash; and who lives where, for the scan of answers.
+load_city_sample
 
 # --- Two nodes and the load balancer ------------------------------------------------------------
 start_node() {  # n port
@@ -248,26 +195,11 @@ wait_ready "$LB_PORT"
 log "nodes on $NODE1_PORT and $NODE2_PORT, nginx on $LB_PORT"
 
 # --- The load, with node 1 killed midway ------------------------------------------------------
-grid_accounts=$(accounts_json lg_ "${grid_codes[@]}")
-epi_accounts=$(accounts_json le_ "${districts[@]}")
-commander_accounts=$(accounts_json lc_ "${districts[@]}" | sed "s/^\[/[{\"username\":\"commander\",\"region\":\"$city_code\"},/")
-cat >"$work/config.json" <<EOF
-{"url": "http://127.0.0.1:$LB_PORT", "duration_s": $DURATION, "users": $USERS,
- "think_ms": $THINK_MS, "password": "$PASSWORD", "seed": $SEED,
- "skip": [$(sed -E 's/([a-z_]+)/"\1"/g' <<<"${SKIP_ACTIONS:-}")],
- "city_file": "$work/city.json", "out_dir": "$work",
- "accounts": {"grid": $grid_accounts, "epi": $epi_accounts,
-              "commander": $commander_accounts,
-              "admin": [{"username": "admin", "region": "$city_code"}]}}
-EOF
-log "load: $USERS users for $DURATION s through nginx"
-node "$here/loadgen.mjs" "$work/config.json" 2> >(tee "$work/loadgen.log" >&2) &
-echo $! >"$work/loadgen.pid"
-load_started=$(now_ms)
+load_write_config "http://127.0.0.1:$LB_PORT"
+loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)
+log "load: $USERS users for $DURATION s through nginx (load average before: $loadavg_before)"
+load_start
 pids="$(cat "$work/node1.pid") $(cat "$work/node2.pid")"
-# Who used the CPU meanwhile (the machine may be shared): top every 5 s, read by report.mjs.
-top -b -d 5 -w 250 -n "$((DURATION / 5 + 1))" >"$work/top.txt" 2>/dev/null &
-echo $! >"$work/top.pid"
 
 sleep "$((DURATION / 2))"
 victim=$(cat "$work/node1.pid")
@@ -284,27 +216,24 @@ ready_ms=$(now_ms)
 pids="$pids $(cat "$work/node1.pid")"
 log "node 1 restarted, ready after $((ready_ms - restart_ms)) ms"
 
-status=0
-loadgen_pid=$(cat "$work/loadgen.pid")
-wait "$loadgen_pid" || status=$?
-rm -f "$work/loadgen.pid"
-kill "$(cat "$work/top.pid")" 2>/dev/null || true
-rm -f "$work/top.pid"
-if ((status != 0)); then
-  log "the load generator failed ($status)"
-  exit 1
-fi
+load_wait || exit 1
+loadavg_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_metrics "$NODE1_PORT" node1
+load_metrics "$NODE2_PORT" node2
 
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 setup="cordon $commit (serve --threads ${NODE_THREADS:-default}), population $POPULATION (seed $SEED), PostgreSQL $(psql -X -A -t "$db" -c 'SHOW server_version' | cut -d' ' -f1), nginx $(nginx -v 2>&1 | sed 's/.*\///'), node $(node --version); $(nproc) x $cpu, $(free -g | awk '/^Mem:/ {print $2}') GiB"
 cat >"$work/events.json" <<EOF
 {"load_started_ms": $load_started, "kill_ms": $kill_ms, "restart_ms": $restart_ms,
- "ready_ms": $ready_ms, "setup": "$setup",
+ "ready_ms": $ready_ms, "setup": "$setup", "backend": "postgresql",
+ "loadavg_before": "$loadavg_before", "loadavg_after": "$loadavg_after",
  "cordon_pids": [${pids// /, }], "loadgen_pid": $loadgen_pid}
 EOF
 
-# --- Every acknowledged write, and the audit chain ----------------------------------------------
-log "verifying acknowledged writes and the audit chain"
+# --- Every acknowledged write, the audit rows, and the audit chain ------------------------------
+log "verifying acknowledged writes, the audit rows and the audit chain"
 (cd "$work" && psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 "$db" -f "$here/verify.sql") >"$work/verify.txt"
+# Every audited read and write is committed before its answer leaves (no journal on PostgreSQL).
+load_dump_after
 "$cordon" audit verify --data "$work/node2" --db "$db" >"$work/audit.txt" 2>&1 || true
 node "$here/report.mjs" "$work"
