@@ -58,6 +58,20 @@ std::string FindWebDir(const std::string& given) {
 }
 
 int Serve(App& app, bool print_url) {
+  // Retention before the first request (security.md F4): a database restored from an old backup
+  // holds records past their period, and must not serve them.
+  auto retained = app.retention().RunJob();
+  if (!retained.has_value() || retained->outcome != "ok") {
+    return Fail(retained.has_value() ? cordon::Internal("retention pass: " + retained->error)
+                                     : retained.error());
+  }
+  std::int64_t deleted = 0;
+  for (const auto& [kind, n] : retained->records) {
+    deleted += n;
+  }
+  if (deleted > 0) {
+    spdlog::info("retention pass: {} records past their period deleted", deleted);
+  }
   auto& server = app.BuildServer();
   app.StartBackgroundJobs();
   Status status = server.Listen(
@@ -72,6 +86,26 @@ int Serve(App& app, bool print_url) {
     return Fail(status);
   }
   spdlog::info("stopped");
+  return 0;
+}
+
+// Prints what one retention run deleted, per kind and per table; 1 when the run failed.
+int RetentionRun(App& app) {
+  auto run = app.retention().RunJob();
+  if (!run.has_value()) {
+    return Fail(run.error());
+  }
+  for (const auto& [kind, n] : run->records) {
+    std::cout << kind << ": " << n << " deleted\n";
+  }
+  for (const auto& [table, n] : run->rows) {
+    std::cout << "  " << table << ": " << n << " rows\n";
+  }
+  if (run->outcome != "ok") {
+    std::cout << "retention run " << run->id << " failed: " << run->error << std::endl;
+    return 1;
+  }
+  std::cout << "retention run " << run->id << " ok" << std::endl;
   return 0;
 }
 
@@ -545,6 +579,12 @@ int Run(int argc, char** argv) {
   auto* audit_verify = audit->add_subcommand("verify", "verify the hash chain");
   add_common(audit_verify);
 
+  auto* retention = cli.add_subcommand("retention", "data retention (security.md F1)");
+  retention->require_subcommand(1);
+  auto* retention_run = retention->add_subcommand(
+      "run", "delete every record past its retention period now, as the hourly job does");
+  add_common(retention_run);
+
   auto* import = cli.add_subcommand("import", "bring in lists");
   import->require_subcommand(1);
   auto* import_leads = import->add_subcommand(
@@ -692,6 +732,13 @@ int Run(int argc, char** argv) {
     }
     std::cout << "audit chain intact" << std::endl;
     return 0;
+  }
+  if (*retention_run) {
+    auto app = App::Open(config);
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
+    return RetentionRun(**app);
   }
   if (*migrate) {
     auto app = App::Open(config);

@@ -18,6 +18,7 @@
 #include "measures/routes.h"
 #include "people/routes.h"
 #include "regions/routes.h"
+#include "retention/routes.h"
 #include "timeline/routes.h"
 #include "trace/routes.h"
 
@@ -84,6 +85,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                                  app->clock_, app->offset_);
   app->cases_ = std::make_unique<cases::CaseService>(*app->db_, *app->audit_, app->clock_,
                                                      app->offset_, *app->leads_, *app->measures_);
+  app->retention_ =
+      std::make_unique<retention::RetentionService>(*app->db_, *app->audit_, app->clock_);
   app->trace_ =
       std::make_unique<trace::TraceService>(*app->db_, *app->audit_, app->clock_, app->offset_);
   if (config.checkins) {
@@ -110,6 +113,7 @@ http::Server& App::BuildServer() {
   home_quarantine::RegisterRoutes(*server_, *homes_);
   home_services::RegisterRoutes(*server_, *services_);
   cases::RegisterRoutes(*server_, *cases_);
+  retention::RegisterRoutes(*server_, *retention_, offset_, config_.retention_days);
   if (config_.checkins) {
     trace::RegisterRoutes(*server_, *trace_);
     trace::RegisterCaseContactsRoute(*server_, *trace_, *cases_);
@@ -133,8 +137,18 @@ http::Server& App::BuildServer() {
 void App::StartBackgroundJobs() {
   jobs_ = std::thread([this] {
     std::unique_lock lock(jobs_mu_);
+    // The server's start ran the retention pass (main.cc); the next is an hour later.
+    auto next_retention = std::chrono::steady_clock::now() + std::chrono::hours(1);
     while (!jobs_stop_) {
       lock.unlock();
+      if (std::chrono::steady_clock::now() >= next_retention) {
+        next_retention = std::chrono::steady_clock::now() + std::chrono::hours(1);
+        if (auto run = retention_->RunJob(); !run.has_value()) {
+          spdlog::error("retention job failed: {}", run.error().message());
+        } else if (run->outcome != "ok") {
+          spdlog::error("retention job: {}", run->error);
+        }
+      }
       if (auto raised = followups_->SweepMissed(); !raised.has_value()) {
         spdlog::error("missed follow-up sweep failed: {}", raised.error().message());
       } else if (*raised > 0) {

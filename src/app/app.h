@@ -24,6 +24,7 @@
 #include "measures/service.h"
 #include "people/service.h"
 #include "regions/service.h"
+#include "retention/service.h"
 #include "store/database.h"
 #include "timeline/timeline.h"
 #include "trace/service.h"
@@ -53,14 +54,15 @@ class App {
   auth::AuthService& auth() { return *auth_; }
   trace::TraceService& trace() { return *trace_; }
   cases::CaseService& cases() { return *cases_; }
+  retention::RetentionService& retention() { return *retention_; }
   const base::Clock& clock() const { return clock_; }
   const Config& config() const { return config_; }
 
   // Builds the server with every route. Call once.
   http::Server& BuildServer();
 
-  // Jobs that run while serving: every minute, alerts for follow-ups missed city-wide.
-  // Stopped by the destructor.
+  // Jobs that run while serving: every minute, alerts for follow-ups missed city-wide; every
+  // hour, the retention job. Stopped by the destructor.
   void StartBackgroundJobs();
   ~App();
   App(const App&) = delete;
@@ -88,6 +90,7 @@ class App {
   std::unique_ptr<home_services::HomeServices> services_;
   std::unique_ptr<trace::TraceService> trace_;
   std::unique_ptr<cases::CaseService> cases_;
+  std::unique_ptr<retention::RetentionService> retention_;
   std::unique_ptr<http::Server> server_;
   std::mutex jobs_mu_;
   std::condition_variable jobs_cv_;

@@ -88,6 +88,9 @@ bool Can(Role role, Permission permission) {
     case Permission::kExportApprove:
       // The command centre answers for what leaves it (GB/T 35273 §7.1: approval of bulk copies).
       return role == Role::kAdmin || role == Role::kCommander;
+    case Permission::kRetention:
+      // Deleting person data for good is the system administrator's (PIPL art. 47).
+      return role == Role::kAdmin;
     case Permission::kTrace:
       // Where everyone went is the most sensitive data here: the tracing team and command only.
       return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist;

@@ -65,6 +65,11 @@ class Database {
   // once whole and on disk. PostgreSQL answers kFailedPrecondition: pg_dump backs it up
   // (docs/operations.md).
   virtual Status Backup(const std::string& path) = 0;
+  // After a deletion, leaves no copy of the deleted rows in the database's own files (security.md
+  // F2). SQLite (secure_delete zeroes freed cells and pages) copies the WAL into the file and
+  // truncates it, waiting for readers of older snapshots; PostgreSQL VACUUMs `tables` so their
+  // dead tuples are reclaimed. Table names are the caller's constants, never input.
+  virtual Status Scrub(const std::vector<std::string>& tables) = 0;
   // "sqlite" or "postgresql": for messages and the migration dialect only.
   virtual std::string_view Dialect() const = 0;
 };

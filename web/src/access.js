@@ -33,6 +33,8 @@ const PAGE_ROLES = {
   // 告知书打印 (告知书, 三公示, 封条, 解除证明): those who act on the measures (measureAct).
   notices: ['admin', 'epidemiologist', 'grid_worker', 'site_manager'],
   audit: ['admin', 'auditor'],
+  // 数据保留 (保留期限, 立即执行删除): the administrator only (the server answers 403 to others).
+  retention: ['admin'],
   // 导出管理: those with the export right (their own exports); command and admin also approve
   // the full-list requests (exportApprove).
   exports: ['admin', 'commander', 'epidemiologist', 'grid_worker'],

@@ -9,6 +9,8 @@ import venuesZhCN from './locales/venues/zh-CN.js'
 import venuesEn from './locales/venues/en.js'
 import exportsZhCN from './locales/exports/zh-CN.js'
 import exportsEn from './locales/exports/en.js'
+import retentionZhCN from './locales/retention/zh-CN.js'
+import retentionEn from './locales/retention/en.js'
 
 // The language choice is the only thing the UI keeps in localStorage.
 const LANG_KEY = 'cordon.lang'
@@ -39,7 +41,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN, venuesZhCN, exportsZhCN), en: merge(en, casesEn, traceEn, venuesEn, exportsEn) },
+  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN, venuesZhCN, exportsZhCN, retentionZhCN), en: merge(en, casesEn, traceEn, venuesEn, exportsEn, retentionEn) },
   missingWarn: false,
   fallbackWarn: false,
 })

@@ -62,6 +62,8 @@ const routes = [
       { path: 'clock', name: 'clock', component: () => import('./views/cases/ClockView.vue'), meta: { page: 'clock', title: 'menu.clock', menu: 'clock' } },
       // 导出管理: my exports (?tab=approvals: the full-list requests awaiting command's approval).
       { path: 'exports', name: 'exports', component: () => import('./views/exports/ExportsView.vue'), meta: { page: 'exports', title: 'menu.exports', menu: 'exports' } },
+      // 数据保留: the retention periods, the deletion job's runs and 立即执行 (admin only).
+      { path: 'retention', name: 'retention', component: () => import('./views/retention/RetentionView.vue'), meta: { page: 'retention', title: 'menu.retention', menu: 'retention' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
     ],
   },
