@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "app/app.h"
 #include "auth/audit_log.h"
@@ -21,6 +22,7 @@
 #include "demo/checkins.h"
 #include "demo/store.h"
 #include "leads/rules.h"
+#include "purges/service.h"
 #include "sim/city.h"
 #include "store/copy.h"
 #include "trace/routes.h"
@@ -585,6 +587,13 @@ int Run(int argc, char** argv) {
       "run", "delete every record past its retention period now, as the hourly job does");
   add_common(retention_run);
 
+  auto* purge = cli.add_subcommand("purge", "end-of-incident purges (security.md F3)");
+  purge->require_subcommand(1);
+  auto* purge_verify = purge->add_subcommand(
+      "verify", "check a deletion certificate's signature (the JSON the certificate route gives)");
+  std::string certificate_file;
+  purge_verify->add_option("certificate", certificate_file, "the certificate file")->required();
+
   auto* import = cli.add_subcommand("import", "bring in lists");
   import->require_subcommand(1);
   auto* import_leads = import->add_subcommand(
@@ -731,6 +740,19 @@ int Run(int argc, char** argv) {
       return 1;
     }
     std::cout << "audit chain intact" << std::endl;
+    return 0;
+  }
+  if (*purge_verify) {
+    std::ifstream in(certificate_file);
+    if (!in) {
+      return Fail(cordon::InvalidArgument("cannot read " + certificate_file));
+    }
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (Status verified = cordon::purges::VerifyCertificateFile(text); !verified.ok()) {
+      std::cout << "certificate NOT verified: " << verified.message() << std::endl;
+      return 1;
+    }
+    std::cout << "certificate verified: signed by the key it names, unaltered" << std::endl;
     return 0;
   }
   if (*retention_run) {

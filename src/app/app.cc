@@ -17,6 +17,7 @@
 #include "measures/export_source.h"
 #include "measures/routes.h"
 #include "people/routes.h"
+#include "purges/routes.h"
 #include "regions/routes.h"
 #include "retention/routes.h"
 #include "timeline/routes.h"
@@ -87,6 +88,9 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                      app->offset_, *app->leads_, *app->measures_);
   app->retention_ =
       std::make_unique<retention::RetentionService>(*app->db_, *app->audit_, app->clock_);
+  // The key that signs deletion certificates lives beside the data, never in the database.
+  app->purges_ = std::make_unique<purges::PurgeService>(
+      *app->db_, *app->audit_, app->clock_, app->offset_, config.data_dir + "/purge-signing.key");
   app->trace_ =
       std::make_unique<trace::TraceService>(*app->db_, *app->audit_, app->clock_, app->offset_);
   if (config.checkins) {
@@ -114,6 +118,7 @@ http::Server& App::BuildServer() {
   home_services::RegisterRoutes(*server_, *services_);
   cases::RegisterRoutes(*server_, *cases_);
   retention::RegisterRoutes(*server_, *retention_, offset_, config_.retention_days);
+  purges::RegisterRoutes(*server_, *purges_);
   if (config_.checkins) {
     trace::RegisterRoutes(*server_, *trace_);
     trace::RegisterCaseContactsRoute(*server_, *trace_, *cases_);

@@ -23,6 +23,7 @@
 #include "measures/export_source.h"
 #include "measures/service.h"
 #include "people/service.h"
+#include "purges/service.h"
 #include "regions/service.h"
 #include "retention/service.h"
 #include "store/database.h"
@@ -55,6 +56,7 @@ class App {
   trace::TraceService& trace() { return *trace_; }
   cases::CaseService& cases() { return *cases_; }
   retention::RetentionService& retention() { return *retention_; }
+  purges::PurgeService& purges() { return *purges_; }
   const base::Clock& clock() const { return clock_; }
   const Config& config() const { return config_; }
 
@@ -91,6 +93,7 @@ class App {
   std::unique_ptr<trace::TraceService> trace_;
   std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<retention::RetentionService> retention_;
+  std::unique_ptr<purges::PurgeService> purges_;
   std::unique_ptr<http::Server> server_;
   std::mutex jobs_mu_;
   std::condition_variable jobs_cv_;

@@ -39,7 +39,8 @@ enum class Permission {
   kTrace,          // trajectories and contact searches over everyone's check-ins
   kExport,         // take person-level lists out as files (导出); not implied by reading them
   kExportApprove,  // approve another user's export with whole identifiers (second person)
-  kRetention,      // set retention periods and run the deletion job (security.md F1)
+  kRetention,      // set retention periods, run the deletion job, ask for a purge (F1, F3)
+  kPurgeApprove,   // approve another person's end-of-incident purge (security.md F3)
 };
 
 struct User {

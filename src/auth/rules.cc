@@ -91,6 +91,9 @@ bool Can(Role role, Permission permission) {
     case Permission::kRetention:
       // Deleting person data for good is the system administrator's (PIPL art. 47).
       return role == Role::kAdmin;
+    case Permission::kPurgeApprove:
+      // The command centre answers for ending the incident, with the administrator who asks.
+      return role == Role::kAdmin || role == Role::kCommander;
     case Permission::kTrace:
       // Where everyone went is the most sensitive data here: the tracing team and command only.
       return role == Role::kAdmin || role == Role::kCommander || role == Role::kEpidemiologist;

@@ -35,6 +35,9 @@ const PAGE_ROLES = {
   audit: ['admin', 'auditor'],
   // 数据保留 (保留期限, 立即执行删除): the administrator only (the server answers 403 to others).
   retention: ['admin'],
+  // 数据销毁 (end-of-incident purge): the administrator asks, a second admin or a city-wide
+  // commander approves (the server says which purge the user may approve: can_approve).
+  purges: ['admin', 'commander'],
   // 导出管理: those with the export right (their own exports); command and admin also approve
   // the full-list requests (exportApprove).
   exports: ['admin', 'commander', 'epidemiologist', 'grid_worker'],
@@ -82,6 +85,8 @@ const ACTION_ROLES = {
   // 导出 (脱敏 at once, 完整名单 on request) and 导出审批 of the full-list requests.
   exportData: ['admin', 'commander', 'epidemiologist', 'grid_worker'],
   exportApprove: ['admin', 'commander'],
+  // 申请销毁 (the retention permission); 批准并执行 / 驳回 follow the server's can_approve.
+  purgeRequest: ['admin'],
 }
 
 export function canDo(action, role) {

@@ -11,6 +11,8 @@ import exportsZhCN from './locales/exports/zh-CN.js'
 import exportsEn from './locales/exports/en.js'
 import retentionZhCN from './locales/retention/zh-CN.js'
 import retentionEn from './locales/retention/en.js'
+import purgesZhCN from './locales/purges/zh-CN.js'
+import purgesEn from './locales/purges/en.js'
 
 // The language choice is the only thing the UI keeps in localStorage.
 const LANG_KEY = 'cordon.lang'
@@ -41,7 +43,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN, venuesZhCN, exportsZhCN, retentionZhCN), en: merge(en, casesEn, traceEn, venuesEn, exportsEn, retentionEn) },
+  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN, venuesZhCN, exportsZhCN, retentionZhCN, purgesZhCN), en: merge(en, casesEn, traceEn, venuesEn, exportsEn, retentionEn, purgesEn) },
   missingWarn: false,
   fallbackWarn: false,
 })

@@ -66,6 +66,6 @@ export const MENU = [
   },
   {
     key: 'system', icon: Setting,
-    children: [{ key: 'users' }, { key: 'regions' }, { key: 'profiles' }, { key: 'exports', route: 'exports' }, { key: 'retention', route: 'retention' }, { key: 'audit', route: 'audit' }],
+    children: [{ key: 'users' }, { key: 'regions' }, { key: 'profiles' }, { key: 'exports', route: 'exports' }, { key: 'retention', route: 'retention' }, { key: 'purges', route: 'purges' }, { key: 'audit', route: 'audit' }],
   },
 ]

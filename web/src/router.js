@@ -64,6 +64,10 @@ const routes = [
       { path: 'exports', name: 'exports', component: () => import('./views/exports/ExportsView.vue'), meta: { page: 'exports', title: 'menu.exports', menu: 'exports' } },
       // 数据保留: the retention periods, the deletion job's runs and 立即执行 (admin only).
       { path: 'retention', name: 'retention', component: () => import('./views/retention/RetentionView.vue'), meta: { page: 'retention', title: 'menu.retention', menu: 'retention' } },
+      // 数据销毁 (F3): the person-level data now, the requests (申请销毁, 批准并执行, 驳回), and the
+      // signed 数据销毁证明 of a done purge as a printable page.
+      { path: 'purges', name: 'purges', component: () => import('./views/purges/PurgesView.vue'), meta: { page: 'purges', title: 'menu.purges', menu: 'purges' } },
+      { path: 'purges/:id/certificate', name: 'purgeCertificate', component: () => import('./views/purges/PurgeCertificateView.vue'), meta: { page: 'purges', title: 'purges.cert.title', menu: 'purges' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { page: 'audit', title: 'menu.audit', menu: 'audit' } },
     ],
   },
