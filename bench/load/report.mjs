@@ -415,11 +415,14 @@ const busy = results.sqlite_busy || {};
 const busyTotal = Object.values(busy).reduce((a, n) => a + n, 0);
 let metrics5xx = 0;
 let metricsRequests = 0;
+let metricsBusy = 0;  // cordon_db_busy_total: statements refused as busy or locked (H8)
 const metricsNotes = [];
 for (const file of fs.readdirSync(dir).filter((x) => /^metrics-.*\.txt$/.test(x)).sort()) {
   let n5 = 0;
   let n = 0;
   for (const l of read(file).split('\n')) {
+    const b = l.match(/^cordon_db_busy_total (\d+)/);
+    if (b) metricsBusy += Number(b[1]);
     const m = l.match(/^cordon_http_requests_total\{.*status="(\d+)"\} (\d+)/);
     if (!m) continue;
     n += Number(m[2]);
@@ -432,13 +435,15 @@ for (const file of fs.readdirSync(dir).filter((x) => /^metrics-.*\.txt$/.test(x)
 out.push('');
 out.push(`SQLITE_BUSY/LOCKED answers (503 "database is locked") seen by the clients: ${busyTotal}` +
   (busyTotal ? ` ${JSON.stringify(busy)}` : '') + `; 5xx counted by the nodes (/metrics, since ` +
-  `each started): ${metrics5xx} (${metricsNotes.join('; ') || 'no /metrics read'})`);
+  `each started): ${metrics5xx} (${metricsNotes.join('; ') || 'no /metrics read'}); ` +
+  `statements refused as busy or locked (cordon_db_busy_total): ${metricsBusy}`);
 
 const failed = [];
 if (lost > 0) failed.push(`${lost} acknowledged write(s) lost`);
 if (fatal > 0) failed.push(`${fatal} 5xx or unanswered request(s) outside the kill window`);
 if (!auditOk) failed.push('audit chain not verified');
 if (verify.length < 9) failed.push('verify.sql did not report every kind');
+if (metricsBusy > 0) failed.push(`${metricsBusy} statement(s) refused as busy or locked`);
 if (crossScope > 0) failed.push(`${crossScope} cross-scope row(s) in answers`);
 if (identifiers > 0) failed.push(`${identifiers} answer(s) with a whole identifier`);
 if (aMissing + aExtra + aObject + otherActor + unmodelled > 0) {

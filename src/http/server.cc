@@ -20,6 +20,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/static_files.h"
+#include "store/busy_counter.h"
 #include "store/database.h"
 
 namespace cordon::http {
@@ -138,6 +139,11 @@ Server::Server(ServerOptions options, auth::AuthService& auth, store::Database& 
   AddInternal("/metrics", [this](Context&) -> Result<Response> {
     Response r;
     r.body = state_->metrics.Render();
+    r.body +=
+        "# HELP cordon_db_busy_total statements refused as busy or locked after the "
+        "database's timeout (each one a 503)\n# TYPE cordon_db_busy_total counter\n"
+        "cordon_db_busy_total " +
+        std::to_string(store::BusyCount()) + "\n";
     r.content_type = "text/plain; version=0.0.4";
     return r;
   });

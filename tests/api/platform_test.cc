@@ -38,6 +38,7 @@ TEST(PlatformApiTest, HealthReadinessAndMetrics) {
       std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("cordon_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics.find("\ncordon_db_busy_total 0\n"), std::string::npos) << metrics;  // H8
 }
 
 TEST(PlatformApiTest, EveryResponseHasARequestIdAndSecurityHeaders) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "store/busy_counter.h"
 #include "store/sqlite/pragmas.h"
 
 namespace cordon::store {
@@ -148,6 +149,7 @@ class Connection final : public Session {
       return FailedPrecondition(message);
     }
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+      CountBusy();
       return Unavailable(message);
     }
     if (primary == SQLITE_IOERR || primary == SQLITE_FULL) {
