@@ -748,11 +748,15 @@ int Run(int argc, char** argv) {
       return Fail(cordon::InvalidArgument("cannot read " + certificate_file));
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (Status verified = cordon::purges::VerifyCertificateFile(text); !verified.ok()) {
-      std::cout << "certificate NOT verified: " << verified.message() << std::endl;
+    auto key_id = cordon::purges::VerifyCertificateFile(text);
+    if (!key_id.has_value()) {
+      std::cout << "certificate NOT verified: " << key_id.error().message() << std::endl;
       return 1;
     }
-    std::cout << "certificate verified: signed by the key it names, unaltered" << std::endl;
+    // The signature proves the text unaltered since the key signed it; that the key is the
+    // installation's is for the reader to compare (the 数据销毁证明 prints the same id).
+    std::cout << "certificate verified: unaltered since key " << *key_id
+              << " signed it; check that this is the installation's key id" << std::endl;
     return 0;
   }
   if (*retention_run) {

@@ -323,7 +323,7 @@ Result<Certificate> PurgeService::GetCertificate(const auth::Principal& who, std
   return std::move(*out);
 }
 
-Status VerifyCertificateFile(std::string_view json_text) {
+Result<std::string> VerifyCertificateFile(std::string_view json_text) {
   const json file = json::parse(json_text, nullptr, false);
   if (!file.is_object() || !file.contains("certificate") || !file["certificate"].is_object()) {
     return InvalidArgument(
@@ -340,7 +340,13 @@ Status VerifyCertificateFile(std::string_view json_text) {
         "the signature does not match the certificate: it was altered, or "
         "signed by another key");
   }
-  return Status::Ok();
+  const std::string key_id = KeyIdOf(file["public_key"].get<std::string>());
+  if (file["certificate"].value("key_id", std::string()) != key_id) {
+    return InvalidArgument("the certificate names key " +
+                           file["certificate"].value("key_id", std::string("(none)")) +
+                           " but was signed by key " + key_id);
+  }
+  return key_id;
 }
 
 }  // namespace cordon::purges

@@ -67,7 +67,10 @@ class PurgeService {
 };
 
 // Checks a certificate file as `cordon purge verify` reads it: the JSON of GET
-// /api/v1/purges/{id}/certificate. Error: kInvalidArgument naming what is wrong.
-Status VerifyCertificateFile(std::string_view json_text);
+// /api/v1/purges/{id}/certificate. Returns the id of the key that signed it, which the reader
+// compares with the installation's (shown on the certificate and by the key file). Error:
+// kInvalidArgument naming what is wrong (altered, another key than the one it names, not a
+// certificate).
+Result<std::string> VerifyCertificateFile(std::string_view json_text);
 
 }  // namespace cordon::purges

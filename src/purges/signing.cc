@@ -126,9 +126,11 @@ std::string SigningKey::Sign(std::string_view message) const {
   return ToBase64(sig.data(), sig.size());
 }
 
-std::string SigningKey::KeyId() const {
-  auto pk = FromBase64(public_key_b64_, crypto_sign_PUBLICKEYBYTES);
-  return auth::Sha256Hex(pk.value_or("")).substr(0, 16);
+std::string SigningKey::KeyId() const { return KeyIdOf(public_key_b64_); }
+
+std::string KeyIdOf(std::string_view public_key) {
+  auto pk = FromBase64(public_key, crypto_sign_PUBLICKEYBYTES);
+  return pk.has_value() ? auth::Sha256Hex(*pk).substr(0, 16) : std::string();
 }
 
 bool VerifySignature(std::string_view message, std::string_view signature,

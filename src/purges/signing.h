@@ -28,6 +28,10 @@ class SigningKey {
   std::string public_key_b64_;
 };
 
+// The id of a public key (base64): the first 16 hex digits of its SHA-256; empty when it is not a
+// key.
+std::string KeyIdOf(std::string_view public_key);
+
 // Whether `signature` (base64) is `public_key`'s (base64) over `message`.
 bool VerifySignature(std::string_view message, std::string_view signature,
                      std::string_view public_key);

@@ -156,9 +156,21 @@ TEST_F(PurgeTest, ASecondPersonsApprovalEmptiesThePersonTablesAndSignsTheCounts)
   json file = {{"certificate", c},
                {"signature", certificate->signature},
                {"public_key", certificate->public_key}};
-  EXPECT_TRUE(VerifyCertificateFile(file.dump()).ok());
-  file["certificate"]["tables"]["people"] = 1;
-  EXPECT_EQ(VerifyCertificateFile(file.dump()).code(), StatusCode::kInvalidArgument);
+  auto key_id = VerifyCertificateFile(file.dump());
+  ASSERT_TRUE(key_id.has_value()) << key_id.error().message();
+  EXPECT_EQ(*key_id, c["key_id"]);
+  EXPECT_EQ(key_id->size(), 16u);
+  json altered = file;
+  altered["certificate"]["tables"]["people"] = 1;
+  EXPECT_EQ(VerifyCertificateFile(altered.dump()).error().code(), StatusCode::kInvalidArgument);
+  // Re-signed by another key that keeps the old key id: the id gives it away.
+  auto other = SigningKey::LoadOrCreate(dir_.File("other.key"));
+  ASSERT_TRUE(other.has_value());
+  altered["signature"] = other->Sign(altered["certificate"].dump());
+  altered["public_key"] = other->public_key();
+  auto forged = VerifyCertificateFile(altered.dump());
+  ASSERT_FALSE(forged.has_value());
+  EXPECT_NE(forged.error().message().find("signed by key"), std::string::npos);
 
   struct stat st {};
   ASSERT_EQ(::stat(key_path_.c_str(), &st), 0);
