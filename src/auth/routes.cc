@@ -66,23 +66,6 @@ Status NoFields(const std::string& body) {
   return in.Finish();
 }
 
-json AuditJson(const AuditRecord& r, base::UtcOffset offset) {
-  return {{"id", r.id},
-          {"at", http::IsoTime(r.at, offset)},
-          {"actor", r.actor},
-          {"role", r.role},
-          {"scope", r.scope},
-          {"action", r.entry.action},
-          {"object_type", r.entry.object_type},
-          {"object_id", r.entry.object_id},
-          {"outcome", r.entry.outcome},
-          {"reason", r.entry.reason},
-          {"fields", r.entry.fields},
-          {"request_id", r.request_id},
-          {"ip", r.ip},
-          {"hash", r.hash}};
-}
-
 }  // namespace
 
 void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bool secure_cookie,
@@ -190,59 +173,7 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
                      auth.ChangePassword(*ctx.principal, ctx.token, *old_password, *new_password));
                  return http::NoContent();
                });
-  server.Route(
-      "GET", "/api/v1/audit", Access::kAuthenticated,
-      [&audit, offset](http::Context& ctx) -> Result<http::Response> {
-        if (!Can(ctx.principal->user.role, Permission::kAuditRead)) {
-          return PermissionDenied("只有审计员和管理员可以查看审计日志 (auditors and admins only)");
-        }
-        AuditQuery q;
-        CORDON_ASSIGN_OR_RETURN(q.after, http::IntParam(ctx.request, "after", 0, 0, INT64_MAX));
-        // `before` pages newest first, as an auditor reads; `after` oldest first.
-        CORDON_ASSIGN_OR_RETURN(q.before, http::IntParam(ctx.request, "before", 0, 0, INT64_MAX));
-        CORDON_ASSIGN_OR_RETURN(std::int64_t limit,
-                                http::IntParam(ctx.request, "limit", 50, 1, 500));
-        q.limit = static_cast<int>(limit);
-        q.actor = ctx.request.Param("actor");
-        q.action = ctx.request.Param("action");
-        q.object_type = ctx.request.Param("object_type");
-        q.object_id = ctx.request.Param("object_id");
-        // `from` and `to` are local dates, both days included (security.md C5: "last week").
-        for (const char* name : {"from", "to"}) {
-          const std::string text = ctx.request.Param(name);
-          if (text.empty()) {
-            continue;
-          }
-          auto day = base::ParseDate(text);
-          if (!day.has_value()) {
-            return FieldInvalid(name, "应为日期 YYYY-MM-DD (a date)");
-          }
-          const std::int64_t midnight =
-              std::chrono::duration_cast<std::chrono::seconds>(
-                  (std::chrono::sys_days(*day) - offset.minutes).time_since_epoch())
-                  .count();
-          (std::string_view(name) == "from" ? q.since : q.until) =
-              std::string_view(name) == "from" ? midnight : midnight + 86400;
-        }
-        CORDON_ASSIGN_OR_RETURN(auto records, audit.List(q));
-        // Reading the audit trail is itself audited, with what was searched for.
-        std::string searched;
-        for (const char* name : {"actor", "action", "object_type", "object_id", "from", "to"}) {
-          if (!ctx.request.Param(name).empty()) {
-            searched += (searched.empty() ? "" : ",") + std::string(name);
-          }
-        }
-        CORDON_RETURN_IF_ERROR(
-            audit.Record(*ctx.principal, {"audit.list", "audit", "", "ok", "", searched}));
-        json items = json::array();
-        for (const auto& r : records) {
-          items.push_back(AuditJson(r, offset));
-        }
-        json next = records.size() == static_cast<std::size_t>(q.limit)
-                        ? json(std::to_string(records.back().id))
-                        : json(nullptr);
-        return http::JsonResponse(200, http::JsonText(json{{"items", items}, {"next", next}}));
-      });
+  RegisterAuditRoutes(server, audit, offset);
 }
 
 }  // namespace cordon::auth

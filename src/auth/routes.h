@@ -11,4 +11,7 @@ namespace cordon::auth {
 void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bool secure_cookie,
                     base::UtcOffset offset);
 
+// /api/v1/audit: the auditor's search (security.md C5) and its CSV export (routes_audit.cc).
+void RegisterAuditRoutes(http::Server& server, AuditLog& audit, base::UtcOffset offset);
+
 }  // namespace cordon::auth

@@ -59,6 +59,35 @@ TEST(AuditSearchApiTest, AnAuditorFindsWhoPutWhomUnderMeasuresInADateRange) {
       client.Get("/api/v1/people/" + std::to_string(people["items"][0]["id"].get<std::int64_t>()),
                  Bearer(auditor));
   EXPECT_EQ(person->status, 403);
+
+  // The same search taken as a file: oldest first, each row with its hash and the one before it,
+  // a last line saying who took it; the taking audited with the filters and the file's SHA-256.
+  auto file = client.Get(
+      "/api/v1/audit/export.csv?action=measures.create&actor=admin&from=" + today + "&to=" + today,
+      Bearer(auditor));
+  ASSERT_EQ(file->status, 200) << file->body;
+  EXPECT_EQ(file->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(file->get_header_value("X-Export-Rows"), "2");
+  const std::string& csv = file->body;
+  ASSERT_EQ(csv.rfind("\xEF\xBB\xBF编号,时间,账号", 0), 0u) << csv;
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, end = 0; (end = csv.find("\r\n", at)) != std::string::npos;
+       at = end + 2) {
+    lines.push_back(csv.substr(at, end - at));
+  }
+  ASSERT_EQ(lines.size(), 4u) << csv;  // header, two rows, the watermark
+  EXPECT_NE(lines[1].find(",measures.create,measure," + measures[0] + ","), std::string::npos)
+      << lines[1];
+  EXPECT_NE(lines[2].find(",measures.create,measure," + measures[1] + ","), std::string::npos);
+  EXPECT_NE(lines[3].find("审计日志导出：searcher"), std::string::npos) << lines[3];
+  const std::string sha = Shell("printf '%s' " + ShellQuote(csv) + " | sha256sum", &status);
+  EXPECT_EQ(server.AuditSql("SELECT fields FROM audit WHERE actor = 'searcher' AND action = "
+                            "'audit.export' AND object_id = '" +
+                            sha.substr(0, 64) + "'"),
+            "actor,action,from,to\n");
+  EXPECT_EQ(client.Get("/api/v1/audit/export.csv", Bearer(admin))->status, 200);
+  const std::string grid_worker = server.Login("grid_demo");
+  EXPECT_EQ(client.Get("/api/v1/audit/export.csv", Bearer(grid_worker))->status, 403);
 }
 
 }  // namespace

@@ -63,6 +63,17 @@ describe('audit: the auditor searches the trail', () => {
     assert.match(text, /measure #\d+[\s\S]*measure #\d+/)
     await shot(page, 'audit-search.png')
 
+    // The same search taken as a CSV file: the two rows, in a file the browser downloads.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-test="audit-export"]').click(),
+    ])
+    const file = await download.path()
+    const csv = (await import('node:fs')).readFileSync(file, 'utf8')
+    assert.match(csv, /^\uFEFF编号,时间,账号/)
+    assert.equal((csv.match(/,measures\.create,measure,/g) || []).length, 2, csv)
+    assert.match(csv, /审计日志导出：/)
+
     await page.locator('[data-test="audit-actor"] input, input[data-test="audit-actor"]').first().fill('nobody_here')
     await page.locator('[data-test="audit-search"]').click()
     await page.waitForFunction(() =>
