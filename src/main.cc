@@ -1,5 +1,6 @@
 // cordon: the command line. Exit status 0 on success, 1 on a runtime failure, 2 on bad
 // arguments (api-contract.md).
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -8,8 +9,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -59,6 +62,25 @@ std::string FindWebDir(const std::string& given) {
   return {};
 }
 
+// Writes `content` to `path` readable by this user alone (0600), whole and synced.
+Status WriteSecretFile(const std::string& path, const std::string& content) {
+  const std::string part = path + ".part";
+  std::filesystem::remove(part);
+  const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return cordon::Unavailable("cannot create " + part + ": " + std::strerror(errno));
+  }
+  const bool written =
+      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+      ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || std::rename(part.c_str(), path.c_str()) != 0) {
+    std::filesystem::remove(part);
+    return cordon::Unavailable("cannot write " + path);
+  }
+  return Status::Ok();
+}
+
 int Serve(App& app, bool print_url) {
   // Retention before the first request (security.md F4): a database restored from an old backup
   // holds records past their period, and must not serve them.
@@ -74,11 +96,30 @@ int Serve(App& app, bool print_url) {
   if (deleted > 0) {
     spdlog::info("retention pass: {} records past their period deleted", deleted);
   }
+  // No default account (security.md D6): a fresh installation's first administrator is made with
+  // a one-time token that only the operator of this machine can read.
+  auto bootstrap = app.auth().IssueBootstrapToken();
+  if (!bootstrap.has_value()) {
+    return Fail(bootstrap.error());
+  }
+  std::string bootstrap_file;
+  if (bootstrap->has_value()) {
+    bootstrap_file = app.config().data_dir + "/bootstrap-token";
+    if (Status written = WriteSecretFile(bootstrap_file, **bootstrap + "\n"); !written.ok()) {
+      return Fail(written);
+    }
+  }
   auto& server = app.BuildServer();
   app.StartBackgroundJobs();
   Status status = server.Listen(
       [&](int port) {
         std::cout << "listening on http://" << app.config().http.host << ":" << port << std::endl;
+        if (!bootstrap_file.empty()) {
+          std::cout << "no account yet: the first administrator is created at http://"
+                    << app.config().http.host << ":" << port
+                    << "/bootstrap with the one-time token in " << bootstrap_file
+                    << " (valid 60 minutes)" << std::endl;
+        }
         if (print_url && app.config().http.web_dir.empty()) {
           std::cout << "(web UI not built: run `make web`)" << std::endl;
         }

@@ -82,6 +82,34 @@ void RegisterRoutes(http::Server& server, AuthService& auth, AuditLog& audit, bo
                                          auth.Login(*username, *password, ctx.ip, ctx.request_id));
                  return LoginAnswer(login, secure_cookie, auth.policy().challenge_seconds);
                });
+  // The first administrator of a fresh installation (security.md D6), with the one-time token
+  // the server wrote into its data directory.
+  server.Route("GET", "/api/v1/bootstrap", Access::kPublic,
+               [&auth](http::Context&) -> Result<http::Response> {
+                 CORDON_ASSIGN_OR_RETURN(bool needed, auth.BootstrapNeeded());
+                 return http::JsonResponse(200, http::JsonText(json{{"needed", needed}}));
+               });
+  server.Route(
+      "POST", "/api/v1/bootstrap", Access::kPublic,
+      [&auth](http::Context& ctx) -> Result<http::Response> {
+        CORDON_ASSIGN_OR_RETURN(json body, http::ParseJsonObject(ctx.request.body));
+        http::ObjectReader in(body);
+        auto token = in.String("token", true, 128);
+        auto username = in.String("username", true, 64);
+        auto display_name = in.String("display_name", true, 256);
+        auto password = in.String("password", true, 1024);
+        CORDON_RETURN_IF_ERROR(in.Finish());
+        Principal who;
+        who.ip = ctx.ip;
+        who.request_id = ctx.request_id;
+        who.user.username = *username;
+        User admin;
+        admin.username = *username;
+        admin.display_name = *display_name;
+        CORDON_ASSIGN_OR_RETURN(User created, auth.Bootstrap(who, *token, admin, *password));
+        return http::JsonResponse(201, http::JsonText(json{{"username", created.username},
+                                                           {"role", RoleName(created.role)}}));
+      });
   // The second step of a login (security.md D4). The challenge is what authenticates this
   // request: without one it is 401 like any route that needs a session.
   server.Route("POST", "/api/v1/session/mfa", Access::kPublic,

@@ -217,7 +217,7 @@ Status AuthService::ChangePassword(const Principal& who, std::string_view token,
   });
 }
 
-Result<User> AuthService::AddUser(const User& user, std::string_view password) {
+Status AuthService::CheckNewUser(const User& user, std::string_view password) {
   if (user.username.empty() || user.username.size() > 64) {
     return FieldInvalid("username", "用户名长度应为 1-64 个字符 (1 to 64 characters)");
   }
@@ -232,6 +232,11 @@ Result<User> AuthService::AddUser(const User& user, std::string_view password) {
   if (auto problem = PasswordProblem(password, user.username); !problem.empty()) {
     return FieldInvalid("password", problem);
   }
+  return Status::Ok();
+}
+
+Result<User> AuthService::AddUser(const User& user, std::string_view password) {
+  CORDON_RETURN_IF_ERROR(CheckNewUser(user, password));
   CORDON_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   User created = user;
   Principal cli;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -102,10 +103,24 @@ class AuthService {
   // field, kAlreadyExists for a taken username.
   Result<User> AddUser(const User& user, std::string_view password);
 
+  // The first administrator (security.md D6). While no user exists, IssueBootstrapToken makes a
+  // one-time token valid for kBootstrapSeconds (earlier unused ones stop working) and returns it;
+  // once a user exists it returns nothing.
+  Result<std::optional<std::string>> IssueBootstrapToken();
+  Result<bool> BootstrapNeeded();
+  // Creates the first administrator, over the whole region tree, with the token. Errors:
+  // kInvalidArgument naming username, display_name or password; kPermissionDenied for a wrong,
+  // used or expired token (audited); kFailedPrecondition once any user exists.
+  Result<User> Bootstrap(const Principal& who, std::string_view token, const User& admin,
+                         std::string_view password);
+  static constexpr std::int64_t kBootstrapSeconds = 3600;
+
   const SessionPolicy& policy() const { return policy_; }
 
  private:
   std::int64_t Now() const;
+  // The username and password rules of every new account.
+  static Status CheckNewUser(const User& user, std::string_view password);
   // Counts a failed attempt against the account and the address and appends `entry`.
   Status RecordFailure(const Principal& who, std::string_view username, const AuditEntry& entry);
 

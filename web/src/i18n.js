@@ -13,6 +13,8 @@ import retentionZhCN from './locales/retention/zh-CN.js'
 import retentionEn from './locales/retention/en.js'
 import purgesZhCN from './locales/purges/zh-CN.js'
 import purgesEn from './locales/purges/en.js'
+import bootstrapZhCN from './locales/bootstrap/zh-CN.js'
+import bootstrapEn from './locales/bootstrap/en.js'
 
 // The language choice is the only thing the UI keeps in localStorage.
 const LANG_KEY = 'cordon.lang'
@@ -43,7 +45,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN, venuesZhCN, exportsZhCN, retentionZhCN, purgesZhCN), en: merge(en, casesEn, traceEn, venuesEn, exportsEn, retentionEn, purgesEn) },
+  messages: { 'zh-CN': merge(zhCN, casesZhCN, traceZhCN, venuesZhCN, exportsZhCN, retentionZhCN, purgesZhCN, bootstrapZhCN), en: merge(en, casesEn, traceEn, venuesEn, exportsEn, retentionEn, purgesEn, bootstrapEn) },
   missingWarn: false,
   fallbackWarn: false,
 })

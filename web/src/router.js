@@ -4,6 +4,12 @@ import { canSee, homeFor } from './access.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  // 系统初始化 (security.md D6): the first administrator, with the one-time bootstrap token; no
+  // session needed (there is no account yet), so it skips the session check entirely.
+  {
+    path: '/bootstrap', name: 'bootstrap', component: () => import('./views/bootstrap/BootstrapView.vue'),
+    meta: { public: true, open: true },
+  },
   // 入境/来返人员主动报备: for the public, no account and no app frame (a QR code points at /r).
   {
     path: '/report', alias: '/r', name: 'selfReport', component: () => import('./views/public/SelfReportView.vue'),

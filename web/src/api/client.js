@@ -66,6 +66,11 @@ export const api = {
   // The second step of a login (双因素认证): the challenge from login() and a 6-digit code.
   loginMfa: (challenge, code) =>
     request('POST', '/session/mfa', { body: { challenge, code }, skipAuthRedirect: true }),
+  // 系统初始化 (security.md D6): whether the first administrator is still to be created, and its
+  // creation with the one-time bootstrap token (both public, no session).
+  bootstrapStatus: () => request('GET', '/bootstrap', { skipAuthRedirect: true }),
+  bootstrap: ({ token, username, display_name, password }) =>
+    request('POST', '/bootstrap', { body: { token, username, display_name, password }, skipAuthRedirect: true }),
   mfaStatus: () => request('GET', '/session/mfa'),
   mfaEnroll: () => request('POST', '/session/mfa/enroll', { body: {} }),
   mfaConfirm: (code) => request('POST', '/session/mfa/confirm', { body: { code } }),
