@@ -17,17 +17,20 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 
 #include "app/app.h"
 #include "auth/audit_log.h"
 #include "auth/password.h"
 #include "auth/rules.h"
+#include "base/secret_file.h"
 #include "demo/checkins.h"
 #include "demo/store.h"
 #include "leads/rules.h"
 #include "purges/service.h"
 #include "sim/city.h"
 #include "store/copy.h"
+#include "store/field_keys.h"
 #include "trace/routes.h"
 
 namespace {
@@ -62,25 +65,6 @@ std::string FindWebDir(const std::string& given) {
   return {};
 }
 
-// Writes `content` to `path` readable by this user alone (0600), whole and synced.
-Status WriteSecretFile(const std::string& path, const std::string& content) {
-  const std::string part = path + ".part";
-  std::filesystem::remove(part);
-  const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return cordon::Unavailable("cannot create " + part + ": " + std::strerror(errno));
-  }
-  const bool written =
-      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-      ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || std::rename(part.c_str(), path.c_str()) != 0) {
-    std::filesystem::remove(part);
-    return cordon::Unavailable("cannot write " + path);
-  }
-  return Status::Ok();
-}
-
 int Serve(App& app, bool print_url) {
   // Retention before the first request (security.md F4): a database restored from an old backup
   // holds records past their period, and must not serve them.
@@ -105,7 +89,8 @@ int Serve(App& app, bool print_url) {
   std::string bootstrap_file;
   if (bootstrap->has_value()) {
     bootstrap_file = app.config().data_dir + "/bootstrap-token";
-    if (Status written = WriteSecretFile(bootstrap_file, **bootstrap + "\n"); !written.ok()) {
+    if (Status written = cordon::base::WriteSecretFile(bootstrap_file, **bootstrap + "\n");
+        !written.ok()) {
       return Fail(written);
     }
   }
@@ -149,6 +134,41 @@ int RetentionRun(App& app) {
     return 1;
   }
   std::cout << "retention run " << run->id << " ok" << std::endl;
+  return 0;
+}
+
+// cordon keys rotate: every sealed ID number, phone and TOTP secret under a new field key, in one
+// transaction; the old key is kept apart for the backups taken before (security.md J2).
+int KeysRotate(App& app) {
+  const Config& config = app.config();
+  if (config.db_url.empty() && !app.owns_audit_journal()) {
+    // A server on this directory holds the old key in memory and would go on sealing with it.
+    return Fail(cordon::FailedPrecondition("a cordon server is running on " + config.data_dir +
+                                           ": stop it first"));
+  }
+  const std::string path =
+      config.field_keys.empty() ? config.data_dir + "/field-keys" : config.field_keys;
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(app.clock().Now().time_since_epoch())
+          .count();
+  auto rotated = cordon::store::RotateFieldKey(app.db(), path, now);
+  if (!rotated.has_value()) {
+    return Fail(rotated.error());
+  }
+  cordon::auth::Principal operator_on_machine;
+  operator_on_machine.user.username = "cordon-keys";
+  Status audited = app.db().Write([&](cordon::store::Session& s) {
+    return app.audit().Append(s, operator_on_machine,
+                              {"field_keys.rotate", "field_key", std::to_string(rotated->to), "ok",
+                               "", "from=" + std::to_string(rotated->from)});
+  });
+  if (!audited.ok()) {
+    return Fail(audited);
+  }
+  std::cout << "field key " << rotated->from << " -> " << rotated->to << ": " << rotated->values
+            << " sealed values sealed again, blind indexes rebuilt\n"
+            << "the old key is in " << rotated->retired_file
+            << ": backups taken before now need it; destroy it when they expire" << std::endl;
   return 0;
 }
 
@@ -412,11 +432,28 @@ int TraceContacts(App& app, const std::string& id_number, const std::string& fro
     std::cout << cordon::trace::AnswerJson(*answer, *offset).dump(2) << std::endl;
     return 0;
   }
+  // The answer carries masked numbers; the operator's export has them whole, opened here
+  // (security.md B3).
+  std::map<std::int64_t, std::string> whole;
+  Status opened = app.db().Read([&](cordon::store::Session& s) -> Status {
+    for (const auto* list : {&answer->close, &answer->secondary, &answer->companions}) {
+      for (const auto& c : *list) {
+        if (!whole.contains(c.person.id)) {
+          CORDON_ASSIGN_OR_RETURN(whole[c.person.id],
+                                  cordon::store::PersonIdNumber(s, c.person.id));
+        }
+      }
+    }
+    return Status::Ok();
+  });
+  if (!opened.ok()) {
+    return Fail(opened);
+  }
   std::cout << "degree,id_number,venue_code,index_time,contact_time\n";
   for (const auto* list : {&answer->close, &answer->secondary, &answer->companions}) {
     for (const auto& c : *list) {
       for (const auto& e : c.evidence) {
-        std::cout << c.degree << "," << c.person.id_number << "," << e.venue_code << ","
+        std::cout << c.degree << "," << whole[c.person.id] << "," << e.venue_code << ","
                   << e.index_time << "," << e.contact_time << "\n";
       }
     }
@@ -566,6 +603,8 @@ int Run(int argc, char** argv) {
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--data", config.data_dir, "data directory")->capture_default_str();
     cmd->add_option("--db", config.db_url, "database URL: sqlite:PATH");
+    cmd->add_option("--field-keys", config.field_keys,
+                    "file of the keys that seal ID numbers and phones (default DATA/field-keys)");
     cmd->add_option("--utc-offset", config.utc_offset, "local time offset")->capture_default_str();
   };
   auto add_http = [&](CLI::App* cmd) {
@@ -670,6 +709,12 @@ int Run(int argc, char** argv) {
   trace_contacts->add_option("--format", trace_format, "csv or json")
       ->check(CLI::IsMember({"csv", "json"}))
       ->capture_default_str();
+
+  auto* keys = cli.add_subcommand("keys", "the field keys that seal ID numbers and phones");
+  keys->require_subcommand(1);
+  auto* keys_rotate = keys->add_subcommand(
+      "rotate", "seal every identifier under a new key (stop the servers first)");
+  add_common(keys_rotate);
 
   auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
   add_common(migrate);
@@ -799,6 +844,13 @@ int Run(int argc, char** argv) {
     std::cout << "certificate verified: unaltered since key " << *key_id
               << " signed it; check that this is the installation's key id" << std::endl;
     return 0;
+  }
+  if (*keys_rotate) {
+    auto app = App::Open(config);
+    if (!app.has_value()) {
+      return Fail(app.error());
+    }
+    return KeysRotate(**app);
   }
   if (*retention_run) {
     auto app = App::Open(config);

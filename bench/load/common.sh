@@ -77,7 +77,12 @@ load_accounts() {
 # The city for the generator (bench/load/city.mjs): regions, who lives where, venues.
 load_city_sample() {
   sql "SELECT code, level, path FROM regions" >"$work/regions.tsv"
-  sql "SELECT id, name, coalesce(id_number, ''), coalesce(phone, ''), coalesce(address, ''),
+  # ID numbers and phones are sealed in the database (security.md B3). A resident ID is rebuilt
+  # from its masked ends and the birth date (the load's searches by whole ID); phones cannot be,
+  # so the phone searches list the jurisdiction instead (loadgen.mjs, a file without a phone).
+  sql "SELECT id, name, CASE WHEN id_type = 'resident_id' THEN substr(id_number_masked, 1, 6) ||
+         replace(birth_date, '-', '') || substr(id_number_masked, 15) ELSE '' END, '',
+         coalesce(address, ''),
          coalesce(region_code, ''), coalesce(region_path, ''),
          CASE WHEN merged_into IS NULL THEN 0 ELSE 1 END FROM people" >"$work/people.tsv"
   sql "SELECT code, coalesce(region_path, '') FROM venues" >"$work/venues.tsv"

@@ -111,13 +111,13 @@ db=${server_url%/*}/cordon_load
 mkdir -p "$work/node1" "$work/node2"
 log "generating a city of $POPULATION people (seed $SEED)"
 t0=$(now_ms)
-CORDON_ADMIN_PASSWORD=$PASSWORD "$cordon" demo --data "$work/node1" --db "$db" \
+CORDON_ADMIN_PASSWORD=$PASSWORD "$cordon" demo --data "$work/node1" --db "$db" --field-keys "$work/field-keys" \
   --population "$POPULATION" --seed "$SEED" --generate-only >"$work/demo.log"
 log "city generated in $((($(now_ms) - t0) / 1000)) s"
 
 sql() { psql -X -q -A -t -F $'\x1f' -v ON_ERROR_STOP=1 "$db" -c "$1"; }
 add_user() {  # username role region
-  printf '%s\n' "$PASSWORD" | "$cordon" user add --data "$work/node1" --db "$db" \
+  printf '%s\n' "$PASSWORD" | "$cordon" user add --data "$work/node1" --db "$db" --field-keys "$work/field-keys" \
     --username "$1" --role "$2" --region "$3" >/dev/null
 }
 load_accounts
@@ -127,7 +127,7 @@ load_city_sample
 
 # --- Two nodes and the load balancer ------------------------------------------------------------
 start_node() {  # n port
-  "$cordon" serve --data "$work/node$1" --db "$db" --port "$2" ${NODE_THREADS:+--threads "$NODE_THREADS"} \
+  "$cordon" serve --data "$work/node$1" --db "$db" --field-keys "$work/field-keys" --port "$2" ${NODE_THREADS:+--threads "$NODE_THREADS"} \
     >>"$work/node$1.log" 2>&1 &
   echo $! >"$work/node$1.pid"
 }
@@ -235,5 +235,5 @@ log "verifying acknowledged writes, the audit rows and the audit chain"
 (cd "$work" && psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 "$db" -f "$here/verify.sql") >"$work/verify.txt"
 # Every audited read and write is committed before its answer leaves (no journal on PostgreSQL).
 load_dump_after
-"$cordon" audit verify --data "$work/node2" --db "$db" >"$work/audit.txt" 2>&1 || true
+"$cordon" audit verify --data "$work/node2" --db "$db" --field-keys "$work/field-keys" >"$work/audit.txt" 2>&1 || true
 node "$here/report.mjs" "$work"

@@ -20,6 +20,7 @@
 #include "purges/routes.h"
 #include "regions/routes.h"
 #include "retention/routes.h"
+#include "store/field_keys.h"
 #include "timeline/routes.h"
 #include "trace/routes.h"
 
@@ -47,7 +48,11 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   // One reader per HTTP thread, so that no request waits for a connection.
   options.readers = std::max(8, config.http.threads);
   CORDON_ASSIGN_OR_RETURN(app->db_, store::Open(url, options));
+  // The key before the schema: migration 0024 seals the identifiers an older database holds bare.
+  CORDON_RETURN_IF_ERROR(store::LoadFieldCipher(
+      *app->db_, config.field_keys.empty() ? config.data_dir + "/field-keys" : config.field_keys));
   CORDON_RETURN_IF_ERROR(store::Migrate(*app->db_));
+  CORDON_RETURN_IF_ERROR(store::CheckFieldKey(*app->db_));
   if (config.db_url.empty()) {
     // Audited reads go to a journal beside the database (auth/audit_journal.h), unless another
     // process (the server, beside this command) owns it.
@@ -55,6 +60,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
         auth::AuditLog::WithJournal(*app->db_, app->clock_, config.data_dir + "/audit.journal");
     if (journalled.has_value()) {
       app->audit_ = std::move(*journalled);
+      app->owns_journal_ = true;
     } else if (journalled.error().code() != StatusCode::kFailedPrecondition) {
       return journalled.error();
     }

@@ -35,6 +35,9 @@ namespace cordon::app {
 struct Config {
   std::string data_dir = "data";
   std::string db_url;  // default: sqlite:<data_dir>/cordon.db
+  // The field keys that seal ID numbers and phones (security.md B3); default <data_dir>/field-keys.
+  // Servers sharing one PostgreSQL database must share this file.
+  std::string field_keys;
   std::string utc_offset = "+08:00";
   // The check-in engine (<data_dir>/checkins): opened by the server and the commands that need
   // it; read-only for a command run beside a server that owns the directory.
@@ -59,6 +62,9 @@ class App {
   purges::PurgeService& purges() { return *purges_; }
   const base::Clock& clock() const { return clock_; }
   const Config& config() const { return config_; }
+  // Whether this process holds the SQLite installation's audit journal: false when a server
+  // running beside this command holds it (and always on PostgreSQL).
+  bool owns_audit_journal() const { return owns_journal_; }
 
   // Builds the server with every route. Call once.
   http::Server& BuildServer();
@@ -72,6 +78,7 @@ class App {
 
  private:
   App() = default;
+  bool owns_journal_ = false;
 
   Config config_;
   base::SystemClock clock_;

@@ -4,12 +4,15 @@ namespace cordon::auth {
 
 Result<std::optional<TotpRow>> FindTotp(store::Session& s, std::int64_t user_id) {
   std::optional<TotpRow> out;
-  CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT secret, COALESCE(enrolled_at, 0), last_step FROM user_totp WHERE user_id = ?",
-              {user_id}, [&](const store::Row& row) {
-                out = TotpRow{row.Text(0), row.Int(1), row.Int(2)};
-                return Status::Ok();
-              }));
+  CORDON_RETURN_IF_ERROR(s.Query(
+      "SELECT secret_sealed, COALESCE(enrolled_at, 0), last_step FROM user_totp "
+      "WHERE user_id = ?",
+      {user_id}, [&](const store::Row& row) {
+        CORDON_ASSIGN_OR_RETURN(std::string secret,
+                                s.Fields().Open(store::SealedField::kTotpSecret, row.Text(0)));
+        out = TotpRow{std::move(secret), row.Int(1), row.Int(2)};
+        return Status::Ok();
+      }));
   return out;
 }
 
@@ -18,9 +21,9 @@ Status SavePendingTotp(store::Session& s, std::int64_t user_id, std::string_view
   CORDON_RETURN_IF_ERROR(DeleteTotp(s, user_id));
   return s
       .Exec(
-          "INSERT INTO user_totp (user_id, secret, created_at, enrolled_at, last_step) "
+          "INSERT INTO user_totp (user_id, secret_sealed, created_at, enrolled_at, last_step) "
           "VALUES (?, ?, ?, NULL, 0)",
-          {user_id, std::string(secret), now})
+          {user_id, s.Fields().Seal(store::SealedField::kTotpSecret, secret), now})
       .status();
 }
 

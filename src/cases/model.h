@@ -28,7 +28,7 @@ struct ClockTargets {
 struct Case {
   std::int64_t id = 0;
   std::int64_t person_id = 0;
-  std::string name, id_number, sex, birth_date;  // the person's; masked by the routes
+  std::string name, id_number, sex, birth_date;  // the person's; the number as stored masked
   std::string region_code, region_name, region_path;
   std::string classification;  // confirmed | asymptomatic | suspected
   std::int64_t positive_at = 0;

@@ -21,7 +21,7 @@ constexpr std::string_view kControlledAt =
 
 std::string CaseSelect() {
   return "SELECT c.id AS id, c.person_id AS person_id, p.name AS person_name, "
-         "p.id_number AS id_number, p.sex AS sex, p.birth_date AS birth_date, "
+         "p.id_number_masked AS id_number, p.sex AS sex, p.birth_date AS birth_date, "
          "c.region_code AS region_code, r.name AS region_name, c.region_path AS region_path, "
          "c.classification AS classification, c.positive_at AS positive_at, "
          "c.sampling_at AS sampling_at, c.onset_date AS onset_date, c.reported_at AS reported_at, "

@@ -144,13 +144,13 @@ struct Placed {
 
 Result<Placed> PersonOf(store::Session& s, const std::string& id_number) {
   Placed out;
-  CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT id, region_code, region_path FROM people WHERE id_type = 'resident_id' "
-              "AND id_number = ?",
-              {id_number}, [&](const store::Row& row) {
-                out = {row.Int(0), row.Text(1), row.Text(2)};
-                return Status::Ok();
-              }));
+  CORDON_RETURN_IF_ERROR(s.Query(
+      "SELECT id, region_code, region_path FROM people WHERE id_type = 'resident_id' "
+      "AND id_number_index = ?",
+      {s.Fields().Index(store::SealedField::kIdNumber, id_number)}, [&](const store::Row& row) {
+        out = {row.Int(0), row.Text(1), row.Text(2)};
+        return Status::Ok();
+      }));
   if (out.id == 0) {
     return Internal("demo person " + id_number + " is not on file");
   }
@@ -406,22 +406,24 @@ Result<std::vector<OutbreakCase>> OutbreakCases(store::Database& db) {
   std::vector<OutbreakCase> out;
   CORDON_RETURN_IF_ERROR(db.Read([&](store::Session& s) -> Status {
     std::map<std::int64_t, std::size_t> by_person;
-    CORDON_RETURN_IF_ERROR(s.Query(
-        "SELECT c.id, c.person_id, p.id_number, c.region_code, c.positive_at, c.lookback_from "
-        "FROM cases c JOIN people p ON p.id = c.person_id JOIN clusters cl ON "
-        "cl.id = c.cluster_id WHERE cl.created_by = 'demo' ORDER BY c.positive_at, c.id",
-        {}, [&](const store::Row& row) {
-          OutbreakCase c;
-          c.case_id = row.Int(0);
-          c.person_id = row.Int(1);
-          c.id_number = row.Text(2);
-          c.region_code = row.Text(3);
-          c.positive_at = row.Int(4);
-          c.lookback_from = row.Int(5);
-          by_person[c.person_id] = out.size();
-          out.push_back(std::move(c));
-          return Status::Ok();
-        }));
+    CORDON_RETURN_IF_ERROR(
+        s.Query("SELECT c.id, c.person_id, p.id_number_sealed, c.region_code, c.positive_at, "
+                "c.lookback_from "
+                "FROM cases c JOIN people p ON p.id = c.person_id JOIN clusters cl ON "
+                "cl.id = c.cluster_id WHERE cl.created_by = 'demo' ORDER BY c.positive_at, c.id",
+                {}, [&](const store::Row& row) {
+                  OutbreakCase c;
+                  c.case_id = row.Int(0);
+                  c.person_id = row.Int(1);
+                  CORDON_ASSIGN_OR_RETURN(
+                      c.id_number, s.Fields().Open(store::SealedField::kIdNumber, row.Text(2)));
+                  c.region_code = row.Text(3);
+                  c.positive_at = row.Int(4);
+                  c.lookback_from = row.Int(5);
+                  by_person[c.person_id] = out.size();
+                  out.push_back(std::move(c));
+                  return Status::Ok();
+                }));
     std::vector<cases::Link> links;
     std::vector<std::int64_t> members;
     for (const OutbreakCase& c : out) {

@@ -6,6 +6,7 @@
 #include "demo/outbreak.h"
 #include "people/duplicate_queue.h"
 #include "store/copy.h"
+#include "store/field_keys.h"
 
 namespace cordon::demo {
 namespace {
@@ -28,7 +29,8 @@ Result<std::string> MistypedId(store::Session& s, const std::string& id) {
     std::string candidate = first17 + base::GbCheckCharacter(first17);
     CORDON_ASSIGN_OR_RETURN(
         std::int64_t taken,
-        s.QueryInt("SELECT COUNT(*) FROM people WHERE id_number = ?", {candidate}));
+        s.QueryInt("SELECT COUNT(*) FROM people WHERE id_number_index = ?",
+                   {s.Fields().Index(store::SealedField::kIdNumber, candidate)}));
     if (taken == 0) {
       return candidate;
     }
@@ -102,12 +104,17 @@ Status LoadCity(store::Database& db, const sim::City& city, std::int64_t now,
     CORDON_RETURN_IF_ERROR(db.Write([&](store::Session& s) {
       for (std::size_t i = start; i < std::min(start + kBatch, city.people.size()); ++i) {
         const auto& p = city.people[i];
+        const store::SealedIdentifier id = store::SealIdNumber(s, p.id_number);
+        const store::SealedIdentifier phone = store::SealPhone(s, p.phone);
         CORDON_RETURN_IF_ERROR(
-            s.Exec("INSERT INTO people (id_type, id_number, name, sex, birth_date, phone, "
-                   "address, household_id, region_code, region_path, version, created_at, "
-                   "updated_at) VALUES ('resident_id', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                   {p.id_number, p.name, std::string(1, p.sex), p.birth_date, p.phone, p.address,
-                    p.household, p.grid_code, path_of.at(p.grid_code), now, now})
+            s.Exec("INSERT INTO people (id_type, id_number_sealed, id_number_index, "
+                   "id_number_masked, name, sex, birth_date, phone_sealed, phone_index, "
+                   "phone_masked, address, household_id, region_code, region_path, version, "
+                   "created_at, updated_at) "
+                   "VALUES ('resident_id', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                   {id.sealed, id.index, id.masked, p.name, std::string(1, p.sex), p.birth_date,
+                    phone.sealed, phone.index, phone.masked, p.address, p.household, p.grid_code,
+                    path_of.at(p.grid_code), now, now})
                 .status());
       }
       return Status::Ok();
@@ -129,15 +136,21 @@ Status LoadCity(store::Database& db, const sim::City& city, std::int64_t now,
           continue;
         }
         // Filed by a data push: the same name, phone and address, no household.
+        const store::SealedIdentifier sealed = store::SealIdNumber(s, id);
+        const store::SealedIdentifier phone = store::SealPhone(s, p.phone);
         CORDON_RETURN_IF_ERROR(
-            s.Exec("INSERT INTO people (id_type, id_number, name, sex, birth_date, phone, "
-                   "address, region_code, region_path, version, created_at, updated_at) "
-                   "VALUES ('resident_id', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                   {id, p.name, std::string(1, p.sex), p.birth_date, p.phone, p.address,
-                    p.grid_code, path_of.at(p.grid_code), now, now})
+            s.Exec(
+                 "INSERT INTO people (id_type, id_number_sealed, id_number_index, "
+                 "id_number_masked, name, sex, birth_date, phone_sealed, phone_index, "
+                 "phone_masked, address, region_code, region_path, version, created_at, "
+                 "updated_at) VALUES ('resident_id', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                 {sealed.sealed, sealed.index, sealed.masked, p.name, std::string(1, p.sex),
+                  p.birth_date, phone.sealed, phone.index, phone.masked, p.address, p.grid_code,
+                  path_of.at(p.grid_code), now, now})
                 .status());
-        CORDON_ASSIGN_OR_RETURN(std::int64_t copy,
-                                s.QueryInt("SELECT id FROM people WHERE id_number = ?", {id}));
+        CORDON_ASSIGN_OR_RETURN(
+            std::int64_t copy,
+            s.QueryInt("SELECT id FROM people WHERE id_number_index = ?", {sealed.index}));
         CORDON_ASSIGN_OR_RETURN(int queued,
                                 people::QueueSameNamePhone(s, copy, "data_push", "demo", now));
         filed_twice += static_cast<std::size_t>(queued);

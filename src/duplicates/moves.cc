@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "store/field_keys.h"
+
 namespace cordon::duplicates {
 namespace {
 
@@ -30,8 +32,24 @@ store::Value TextOrNull(const json& j, const char* key) {
 // Frees the document number of `id` for the other file of the pair (unique index) until it is
 // given its final one.
 Status ParkDocument(store::Session& s, std::int64_t id) {
-  return s.Exec("UPDATE people SET id_number = '#merging-' || CAST(id AS TEXT) WHERE id = ?", {id})
+  return s
+      .Exec("UPDATE people SET id_number_index = '#merging-' || CAST(id AS TEXT) WHERE id = ?",
+            {id})
       .status();
+}
+
+// The identifier columns of an UPDATE, sealed (store/field_keys.h): "id_number_sealed = ?, ...".
+constexpr std::string_view kIdentifierSets =
+    "id_number_sealed = ?, id_number_index = ?, id_number_masked = ?, phone_sealed = ?, "
+    "phone_index = ?, phone_masked = ?";
+
+void AddIdentifiers(const store::Session& s, const json& fields, store::Params* params) {
+  const store::SealedIdentifier id = store::SealIdNumber(s, fields["id_number"].get<std::string>());
+  const store::SealedIdentifier phone = store::SealPhone(s, fields["phone"].get<std::string>());
+  for (const std::string* v :
+       {&id.sealed, &id.index, &id.masked, &phone.sealed, &phone.index, &phone.masked}) {
+    params->emplace_back(*v);
+  }
 }
 
 }  // namespace
@@ -47,6 +65,29 @@ json FieldsJson(const people::Person& p) {
           {"household_id", p.household_id},
           {"region_code", p.region_code},
           {"region_path", p.region_path}};
+}
+
+std::string SealedSnapshot(const store::Session& s, json fields) {
+  fields["id_number"] =
+      s.Fields().Seal(store::SealedField::kIdNumber, fields["id_number"].get<std::string>());
+  fields["phone"] = s.Fields().Seal(store::SealedField::kPhone, fields["phone"].get<std::string>());
+  return fields.dump();
+}
+
+Result<json> OpenSnapshot(const store::Session& s, const std::string& stored) {
+  json fields = json::parse(stored, nullptr, false);
+  if (fields.is_discarded() || !fields.is_object() || !fields["id_number"].is_string() ||
+      !fields["phone"].is_string()) {
+    return Internal("a merge record is damaged");
+  }
+  CORDON_ASSIGN_OR_RETURN(
+      std::string id_number,
+      s.Fields().Open(store::SealedField::kIdNumber, fields["id_number"].get<std::string>()));
+  CORDON_ASSIGN_OR_RETURN(std::string phone, s.Fields().Open(store::SealedField::kPhone,
+                                                             fields["phone"].get<std::string>()));
+  fields["id_number"] = id_number;
+  fields["phone"] = phone;
+  return fields;
 }
 
 Result<json> LeadsOf(store::Session& s, std::int64_t person_id) {
@@ -173,55 +214,65 @@ Result<bool> WriteMerged(store::Session& s, const people::Person& kept, const js
   if (swap) {
     CORDON_RETURN_IF_ERROR(ParkDocument(s, merged_id));
   }
+  store::Params params{fields["id_type"].get<std::string>()};
+  AddIdentifiers(s, fields, &params);
+  params.insert(params.end(), {fields["name"].get<std::string>(), fields["sex"].get<std::string>(),
+                               fields["birth_date"].get<std::string>(),
+                               fields["address"].get<std::string>(), now, kept.id, kept.version});
   CORDON_ASSIGN_OR_RETURN(
       std::int64_t changed,
-      s.Exec("UPDATE people SET id_type = ?, id_number = ?, name = ?, sex = ?, birth_date = ?, "
-             "phone = ?, address = ?, version = version + 1, updated_at = ? "
-             "WHERE id = ? AND version = ? AND merged_into IS NULL",
-             {fields["id_type"].get<std::string>(), fields["id_number"].get<std::string>(),
-              fields["name"].get<std::string>(), fields["sex"].get<std::string>(),
-              fields["birth_date"].get<std::string>(), fields["phone"].get<std::string>(),
-              fields["address"].get<std::string>(), now, kept.id, kept.version}));
+      s.Exec("UPDATE people SET id_type = ?, " + std::string(kIdentifierSets) +
+                 ", name = ?, sex = ?, birth_date = ?, address = ?, version = version + 1, "
+                 "updated_at = ? WHERE id = ? AND version = ? AND merged_into IS NULL",
+             params));
   if (changed != 1) {
     return false;
   }
   // The tombstone keeps the identity the kept file gave up, so that a list naming it later
   // still reaches the one person (leads follow merged_into).
+  const store::SealedIdentifier identity =
+      store::SealIdNumber(s, merged_identity["id_number"].get<std::string>());
   CORDON_ASSIGN_OR_RETURN(
       std::int64_t gone,
-      s.Exec("UPDATE people SET id_type = ?, id_number = ?, merged_into = ?, region_code = NULL, "
-             "region_path = NULL, household_id = NULL, version = version + 1, updated_at = ? "
+      s.Exec("UPDATE people SET id_type = ?, id_number_sealed = ?, id_number_index = ?, "
+             "id_number_masked = ?, merged_into = ?, region_code = NULL, region_path = NULL, "
+             "household_id = NULL, version = version + 1, updated_at = ? "
              "WHERE id = ? AND merged_into IS NULL",
-             {merged_identity["id_type"].get<std::string>(),
-              merged_identity["id_number"].get<std::string>(), kept.id, now, merged_id}));
+             {merged_identity["id_type"].get<std::string>(), identity.sealed, identity.index,
+              identity.masked, kept.id, now, merged_id}));
   return gone == 1;
 }
 
 Status RestoreBoth(store::Session& s, std::int64_t kept_id, const json& kept_before,
                    std::int64_t merged_id, const json& merged_before, std::int64_t now) {
   CORDON_RETURN_IF_ERROR(ParkDocument(s, merged_id));
-  CORDON_RETURN_IF_ERROR(
-      s.Exec(
-           "UPDATE people SET id_type = ?, id_number = ?, name = ?, sex = ?, birth_date = ?, "
-           "phone = ?, address = ?, version = version + 1, updated_at = ? WHERE id = ?",
-           {kept_before["id_type"].get<std::string>(), kept_before["id_number"].get<std::string>(),
-            kept_before["name"].get<std::string>(), kept_before["sex"].get<std::string>(),
-            kept_before["birth_date"].get<std::string>(), kept_before["phone"].get<std::string>(),
-            kept_before["address"].get<std::string>(), now, kept_id})
-          .status());
+  store::Params kept_params{kept_before["id_type"].get<std::string>()};
+  AddIdentifiers(s, kept_before, &kept_params);
+  kept_params.insert(kept_params.end(),
+                     {kept_before["name"].get<std::string>(), kept_before["sex"].get<std::string>(),
+                      kept_before["birth_date"].get<std::string>(),
+                      kept_before["address"].get<std::string>(), now, kept_id});
+  CORDON_RETURN_IF_ERROR(s.Exec("UPDATE people SET id_type = ?, " + std::string(kIdentifierSets) +
+                                    ", name = ?, sex = ?, birth_date = ?, address = ?, "
+                                    "version = version + 1, updated_at = ? WHERE id = ?",
+                                kept_params)
+                             .status());
   const std::int64_t household = merged_before.value("household_id", std::int64_t{0});
+  store::Params params{merged_before["id_type"].get<std::string>()};
+  AddIdentifiers(s, merged_before, &params);
+  params.insert(
+      params.end(),
+      {merged_before["name"].get<std::string>(), merged_before["sex"].get<std::string>(),
+       merged_before["birth_date"].get<std::string>(), merged_before["address"].get<std::string>(),
+       household == 0 ? store::Value{} : store::Value{household},
+       TextOrNull(merged_before, "region_code"), TextOrNull(merged_before, "region_path"), now,
+       merged_id});
   return s
-      .Exec(
-          "UPDATE people SET id_type = ?, id_number = ?, name = ?, sex = ?, birth_date = ?, "
-          "phone = ?, address = ?, household_id = ?, region_code = ?, region_path = ?, "
-          "merged_into = NULL, version = version + 1, updated_at = ? WHERE id = ?",
-          {merged_before["id_type"].get<std::string>(),
-           merged_before["id_number"].get<std::string>(), merged_before["name"].get<std::string>(),
-           merged_before["sex"].get<std::string>(), merged_before["birth_date"].get<std::string>(),
-           merged_before["phone"].get<std::string>(), merged_before["address"].get<std::string>(),
-           household == 0 ? store::Value{} : store::Value{household},
-           TextOrNull(merged_before, "region_code"), TextOrNull(merged_before, "region_path"), now,
-           merged_id})
+      .Exec("UPDATE people SET id_type = ?, " + std::string(kIdentifierSets) +
+                ", name = ?, sex = ?, birth_date = ?, address = ?, household_id = ?, "
+                "region_code = ?, region_path = ?, merged_into = NULL, version = version + 1, "
+                "updated_at = ? WHERE id = ?",
+            params)
       .status();
 }
 

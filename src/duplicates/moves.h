@@ -12,6 +12,11 @@ namespace cordon::duplicates {
 // The fields a merge may change or an undo restores, as stored in person_merges.
 nlohmann::json FieldsJson(const people::Person& p);
 
+// The same as person_merges keeps it: the ID number and phone sealed (security.md B3), so the
+// record of a merge is no bare copy of the identifiers. Opened again for an undo.
+std::string SealedSnapshot(const store::Session& s, nlohmann::json fields);
+Result<nlohmann::json> OpenSnapshot(const store::Session& s, const std::string& stored);
+
 // The leads of a file with the task each belongs to, [[id, task_id], …], read before anything
 // moves so that an undo puts every lead back on its own task.
 Result<nlohmann::json> LeadsOf(store::Session& s, std::int64_t person_id);

@@ -182,8 +182,8 @@ Result<MergeResult> DuplicateService::Merge(const auth::Principal& who, std::int
     }
     StoredMerge m;
     m.merge = {0, kept.id, gone.id, who.user.username, now, choice.reason, 0, "", ""};
-    m.kept_before = FieldsJson(kept).dump();
-    m.merged_before = FieldsJson(gone).dump();
+    m.kept_before = SealedSnapshot(s, FieldsJson(kept));
+    m.merged_before = SealedSnapshot(s, FieldsJson(gone));
     m.moved = moved.dump();
     m.kept_version = kept.version + 1;
     CORDON_ASSIGN_OR_RETURN(out.merge_id, InsertMerge(s, m));
@@ -348,7 +348,7 @@ Result<std::vector<std::int64_t>> DuplicateService::Undo(const auth::Principal& 
     if (m->merge.undone_at != 0) {
       return FailedPrecondition("该合并已撤销 (this merge was undone already)");
     }
-    const json merged_before = json::parse(m->merged_before);
+    CORDON_ASSIGN_OR_RETURN(const json merged_before, OpenSnapshot(s, m->merged_before));
     // Both files come back: both must lie in the caller's jurisdiction.
     if (!auth::InSubtree(merged_before.value("region_path", ""), who.region_path)) {
       denied = true;
@@ -376,8 +376,9 @@ Result<std::vector<std::int64_t>> DuplicateService::Undo(const auth::Principal& 
     if (change.contains("closed")) {
       CORDON_RETURN_IF_ERROR(ReopenMergedTask(s, change["closed"].get<std::int64_t>()));
     }
-    CORDON_RETURN_IF_ERROR(RestoreBoth(s, m->merge.kept_id, json::parse(m->kept_before),
-                                       m->merge.merged_id, merged_before, now));
+    CORDON_ASSIGN_OR_RETURN(const json kept_before, OpenSnapshot(s, m->kept_before));
+    CORDON_RETURN_IF_ERROR(
+        RestoreBoth(s, m->merge.kept_id, kept_before, m->merge.merged_id, merged_before, now));
     CORDON_RETURN_IF_ERROR(MarkUndone(s, merge_id, who.user.username, reason, now));
     // Undone because they are two people: the pair is kept apart, not asked again.
     CORDON_RETURN_IF_ERROR(KeepApartAfterUndo(s, merge_id, who.user.username, reason, now));

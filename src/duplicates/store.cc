@@ -134,8 +134,9 @@ Result<std::vector<std::pair<std::int64_t, std::int64_t>>> SameNamePhoneIn(
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
   // Every live file in the subtree, against the (phone, name) index: one probe each.
   CORDON_RETURN_IF_ERROR(s.Query(
-      "SELECT p.id, o.id FROM people p JOIN people o ON o.phone = p.phone AND o.name = p.name "
-      "AND o.id > p.id WHERE p.region_path >= ? AND p.region_path < ? AND p.phone <> '' "
+      "SELECT p.id, o.id FROM people p JOIN people o ON o.phone_index = p.phone_index "
+      "AND o.name = p.name AND o.id > p.id WHERE p.region_path >= ? AND p.region_path < ? "
+      "AND p.phone_index <> '' "
       "AND o.region_path >= ? AND o.region_path < ? AND NOT EXISTS (SELECT 1 FROM "
       "duplicate_pairs d WHERE d.left_id = p.id AND d.right_id = o.id) ORDER BY p.id, o.id "
       "LIMIT ?",

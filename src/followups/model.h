@@ -27,7 +27,7 @@ struct DueItem {
   std::string measure, state, start_date;
   int followups_per_day = 0;
   std::int64_t person_id = 0;
-  std::string name, id_number, phone;  // masked by the routes
+  std::string name, id_number, phone;  // identifiers as stored masked (security.md B3)
   std::string region_code, region_name, region_path;
   std::vector<Followup> today;  // recorded slots
 };
@@ -35,7 +35,7 @@ struct DueItem {
 struct Alert {
   std::int64_t id = 0;
   std::int64_t measure_id = 0, person_id = 0;
-  std::string name, id_number;  // masked by the routes
+  std::string name, id_number;  // the number as stored masked (security.md B3)
   std::string region_code, region_name, region_path;
   std::string kind, detail, state, closed_by, outcome;
   std::int64_t raised_at = 0, closed_at = 0;

@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::string_view kDueColumns =
     "m.id, m.measure, m.state, m.start_date, m.followups_per_day, m.person_id, p.name, "
-    "p.id_number, p.phone, m.region_code, r.name, m.region_path";
+    "p.id_number_masked, p.phone_masked, m.region_code, r.name, m.region_path";
 constexpr std::string_view kDueFrom =
     " FROM measures m JOIN people p ON p.id = m.person_id JOIN regions r ON r.code = "
     "m.region_code WHERE m.state IN ('active', 'extended') AND m.followups_per_day > 0";
@@ -30,7 +30,8 @@ DueItem ReadDue(const store::Row& row) {
 }
 
 constexpr std::string_view kAlertColumns =
-    "a.id, a.measure_id, a.person_id, p.name, p.id_number, a.region_code, r.name, a.region_path, "
+    "a.id, a.measure_id, a.person_id, p.name, p.id_number_masked, a.region_code, r.name, "
+    "a.region_path, "
     "a.kind, a.detail, a.state, a.closed_by, a.outcome, a.raised_at, a.closed_at";
 constexpr std::string_view kAlertFrom =
     " FROM alerts a JOIN people p ON p.id = a.person_id JOIN regions r ON r.code = a.region_code";

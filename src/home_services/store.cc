@@ -1,5 +1,7 @@
 #include "home_services/store.h"
 
+#include "base/masking.h"
+
 namespace cordon::home_services {
 namespace {
 
@@ -45,7 +47,8 @@ Service ReadService(const store::Row& row) {
 }
 
 constexpr std::string_view kTipSelect =
-    "SELECT t.id, t.address, t.detail, t.contact_phone, t.region_code, r.name, t.region_path, "
+    "SELECT t.id, t.address, t.detail, t.contact_phone_masked, t.region_code, r.name, "
+    "t.region_path, "
     "t.unrouted, t.status, t.reward_cents, t.created_at, COALESCE(t.closed_at, 0), "
     "COALESCE(t.closed_by, ''), COALESCE(t.outcome, '') FROM tip_offs t JOIN regions r ON "
     "r.code = t.region_code ";
@@ -55,7 +58,7 @@ TipOff ReadTip(const store::Row& row) {
   t.id = row.Int(0);
   t.address = row.Text(1);
   t.detail = row.Text(2);
-  t.contact_phone = row.Text(3);
+  t.contact_phone = row.Text(3);  // masked: the whole number is sealed (security.md B3)
   t.region_code = row.Text(4);
   t.region_name = row.Text(5);
   t.region_path = row.Text(6);
@@ -171,12 +174,14 @@ Result<std::string> GridOfBuilding(store::Session& s, const std::string& buildin
 }
 
 Result<std::int64_t> InsertTipOff(store::Session& s, const TipOff& t) {
-  return Returning(s,
-                   "INSERT INTO tip_offs (address, detail, contact_phone, region_code, "
-                   "region_path, unrouted, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', "
-                   "?) RETURNING id",
-                   {t.address, t.detail, t.contact_phone, t.region_code, t.region_path,
-                    std::int64_t{t.unrouted ? 1 : 0}, t.created_at});
+  return Returning(
+      s,
+      "INSERT INTO tip_offs (address, detail, contact_phone_sealed, contact_phone_masked, "
+      "region_code, region_path, unrouted, status, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id",
+      {t.address, t.detail, s.Fields().Seal(store::SealedField::kTipOffPhone, t.contact_phone),
+       t.contact_phone.empty() ? std::string() : base::MaskPhone(t.contact_phone), t.region_code,
+       t.region_path, std::int64_t{t.unrouted ? 1 : 0}, t.created_at});
 }
 
 Result<std::optional<TipOff>> TipOffInScope(store::Session& s, std::int64_t id,

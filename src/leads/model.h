@@ -59,7 +59,7 @@ struct Task {
   int lead_count = 0;
   std::int64_t created_at = 0, due_at = 0, checked_at = 0;
   std::string checked_by, check_method, check_note;
-  // The person, for the work list (masked by the caller).
+  // The person, for the work list: the number and phone as stored masked (security.md B3).
   std::string name, id_number, phone;
 };
 

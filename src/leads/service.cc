@@ -227,19 +227,20 @@ Result<PersonLeadAdded> AddPersonLead(store::Session& s, std::string_view source
   LeadRow row;
   std::string region_code;
   bool found = false;
-  CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT id_type, id_number, name, phone, region_code, region_path FROM people "
-              "WHERE id = ?",
-              {lead.person_id}, [&](const store::Row& p) {
-                found = true;
-                row.id_type = p.Text(0);
-                row.id_number = p.Text(1);
-                row.name = p.Text(2);
-                row.phone = p.Text(3);
-                // A merged file's tombstone has no place: its leads go to the file kept.
-                region_code = p.IsNull(5) || p.IsNull(4) ? "" : p.Text(4);
-                return Status::Ok();
-              }));
+  CORDON_RETURN_IF_ERROR(s.Query(
+      "SELECT id_type, id_number_sealed, name, phone_sealed, region_code, region_path "
+      "FROM people WHERE id = ?",
+      {lead.person_id}, [&](const store::Row& p) {
+        found = true;
+        row.id_type = p.Text(0);
+        CORDON_ASSIGN_OR_RETURN(row.id_number,
+                                s.Fields().Open(store::SealedField::kIdNumber, p.Text(1)));
+        row.name = p.Text(2);
+        CORDON_ASSIGN_OR_RETURN(row.phone, s.Fields().Open(store::SealedField::kPhone, p.Text(3)));
+        // A merged file's tombstone has no place: its leads go to the file kept.
+        region_code = p.IsNull(5) || p.IsNull(4) ? "" : p.Text(4);
+        return Status::Ok();
+      }));
   if (!found) {
     return NotFound("人员不存在 (no such person)");
   }

@@ -1,5 +1,7 @@
 #include "leads/store.h"
 
+#include "store/field_keys.h"
+
 namespace cordon::leads {
 namespace {
 
@@ -29,8 +31,9 @@ store::Value NullIfZero(std::int64_t v) { return v == 0 ? store::Value{} : store
 
 constexpr std::string_view kTaskColumns =
     "t.id, t.person_id, t.status, t.category, t.region_code, r.name, t.unrouted, t.created_at, "
-    "t.due_at, t.checked_at, t.checked_by, t.check_method, t.check_note, p.name, p.id_number, "
-    "p.phone, (SELECT COUNT(*) FROM leads l WHERE l.task_id = t.id), t.region_path";
+    "t.due_at, t.checked_at, t.checked_by, t.check_method, t.check_note, p.name, "
+    "p.id_number_masked, "
+    "p.phone_masked, (SELECT COUNT(*) FROM leads l WHERE l.task_id = t.id), t.region_path";
 
 Task ReadTask(const store::Row& row) {
   Task t;
@@ -106,8 +109,9 @@ Result<std::optional<PersonRef>> PersonByDocument(store::Session& s, const std::
       // reaches the one person.
       s.Query("SELECT k.id, k.name, k.region_code, k.region_path FROM people p "
               "JOIN people k ON k.id = COALESCE(p.merged_into, p.id) "
-              "WHERE p.id_number = ? AND p.id_type = ?",
-              {id_number, id_type}, [&](const store::Row& row) {
+              "WHERE p.id_number_index = ? AND p.id_type = ?",
+              {s.Fields().Index(store::SealedField::kIdNumber, id_number), id_type},
+              [&](const store::Row& row) {
                 out = PersonRef{row.Int(0), row.Text(1), row.IsNull(2) ? "" : row.Text(2),
                                 row.IsNull(3) ? "" : row.Text(3)};
                 return Status::Ok();
@@ -118,9 +122,9 @@ Result<std::optional<PersonRef>> PersonByDocument(store::Session& s, const std::
 Result<std::vector<PersonRef>> PeopleByPhone(store::Session& s, const std::string& phone) {
   std::vector<PersonRef> out;
   CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT id, name, region_code, region_path FROM people WHERE phone = ? "
+      s.Query("SELECT id, name, region_code, region_path FROM people WHERE phone_index = ? "
               "AND merged_into IS NULL ORDER BY id LIMIT 50",
-              {phone}, [&](const store::Row& row) {
+              {s.Fields().Index(store::SealedField::kPhone, phone)}, [&](const store::Row& row) {
                 out.push_back({row.Int(0), row.Text(1), row.IsNull(2) ? "" : row.Text(2),
                                row.IsNull(3) ? "" : row.Text(3)});
                 return Status::Ok();
@@ -153,12 +157,16 @@ Result<std::optional<RegionRef>> Region(store::Session& s, const std::string& co
 
 Result<std::int64_t> InsertPerson(store::Session& s, const LeadRow& row, const RegionRef& region,
                                   std::int64_t now) {
-  return Returning(s,
-                   "INSERT INTO people (id_type, id_number, name, sex, birth_date, phone, address, "
-                   "region_code, region_path, version, created_at, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-                   {row.id_type, row.id_number, row.name, row.sex, row.birth_date, row.phone,
-                    row.address, region.code, region.path, now, now});
+  const store::SealedIdentifier id = store::SealIdNumber(s, row.id_number);
+  const store::SealedIdentifier phone = store::SealPhone(s, row.phone);
+  return Returning(
+      s,
+      "INSERT INTO people (id_type, id_number_sealed, id_number_index, id_number_masked, name, "
+      "sex, birth_date, phone_sealed, phone_index, phone_masked, address, region_code, "
+      "region_path, version, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+      {row.id_type, id.sealed, id.index, id.masked, row.name, row.sex, row.birth_date, phone.sealed,
+       phone.index, phone.masked, row.address, region.code, region.path, now, now});
 }
 
 Result<std::optional<OpenTask>> OpenTaskOf(store::Session& s, std::int64_t person_id) {

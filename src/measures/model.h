@@ -43,7 +43,7 @@ struct Event {
 struct Measure {
   std::int64_t id = 0;
   std::int64_t person_id = 0;
-  std::string person_name, person_id_number;  // for lists; masked by the routes
+  std::string person_name, person_id_number;  // for lists; the number as stored masked
   std::int64_t household_id = 0;              // the person's, for 三公示 and 四包一; 0: none
   std::string category;
   int profile_version = 0;

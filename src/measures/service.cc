@@ -8,6 +8,7 @@
 #include "measures/store.h"
 #include "regions/scope.h"
 #include "sheets/xlsx.h"
+#include "store/field_keys.h"
 
 namespace cordon::measures {
 namespace {
@@ -500,8 +501,13 @@ Status MeasureService::ExportRows(
             missing += (missing.empty() ? "" : "；") + item.substr(0, item.find(" ("));
           }
         }
+        // Lists hold the masked form; an approved unmasked export opens each whole.
+        std::string id_number = m.person_id_number;
+        if (unmasked) {
+          CORDON_ASSIGN_OR_RETURN(id_number, store::PersonIdNumber(s, m.person_id));
+        }
         cells = {unmasked ? m.person_name : base::MaskName(m.person_name),
-                 unmasked ? m.person_id_number : base::MaskIdNumber(m.person_id_number),
+                 id_number,
                  m.category,
                  m.measure,
                  m.state,

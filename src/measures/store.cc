@@ -6,7 +6,8 @@ namespace cordon::measures {
 namespace {
 
 constexpr std::string_view kColumns =
-    "m.id, m.person_id, p.name, p.id_number, m.category, m.profile_version, m.step, m.measure, "
+    "m.id, m.person_id, p.name, p.id_number_masked, m.category, m.profile_version, m.step, "
+    "m.measure, "
     "m.state, m.place, m.start_date, m.end_date, m.days, m.extended_days, m.test_days, "
     "m.followups_per_day, m.region_code, r.name, m.region_path, m.previous_id, m.created_at, "
     "m.updated_at, COALESCE(p.household_id, 0)";

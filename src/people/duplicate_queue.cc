@@ -51,8 +51,9 @@ Result<int> QueueSameNamePhone(store::Session& s, std::int64_t id, std::string_v
                                std::string_view actor, std::int64_t now) {
   std::vector<std::int64_t> others;
   CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT o.id FROM people p JOIN people o ON o.phone = p.phone AND o.name = p.name "
-              "WHERE p.id = ? AND p.phone <> '' AND o.id <> p.id AND o.merged_into IS NULL "
+      s.Query("SELECT o.id FROM people p JOIN people o ON o.phone_index = p.phone_index "
+              "AND o.name = p.name WHERE p.id = ? AND p.phone_index <> '' AND o.id <> p.id "
+              "AND o.merged_into IS NULL "
               "ORDER BY o.id LIMIT 20",
               {id}, [&](const store::Row& row) {
                 others.push_back(row.Int(0));

@@ -1,10 +1,13 @@
 #include "people/store.h"
 
+#include "store/field_keys.h"
+
 namespace cordon::people {
 namespace {
 
 constexpr std::string_view kSelect =
-    "SELECT p.id, p.id_type, p.id_number, p.name, p.sex, p.birth_date, p.phone, p.address, "
+    "SELECT p.id, p.id_type, p.id_number_sealed, p.name, p.sex, p.birth_date, p.phone_sealed, "
+    "p.address, "
     "COALESCE(p.household_id, 0), COALESCE(p.region_code, ''), COALESCE(p.region_path, ''), "
     "p.version, p.created_at, p.updated_at, COALESCE(r.name, '') "
     "FROM people p LEFT JOIN regions r ON r.code = p.region_code ";
@@ -12,15 +15,16 @@ constexpr std::string_view kSelect =
 // The jurisdiction predicate: a range on people.region_path (index people_scope).
 constexpr std::string_view kScope = "p.region_path >= ? AND p.region_path < ?";
 
-Person ReadPerson(const store::Row& row) {
+// The file owns its identifiers whole: they are opened here, and masked where they are shown.
+Result<Person> ReadPerson(const store::Session& s, const store::Row& row) {
   Person p;
   p.id = row.Int(0);
   p.id_type = row.Text(1);
-  p.id_number = row.Text(2);
+  CORDON_ASSIGN_OR_RETURN(p.id_number, s.Fields().Open(store::SealedField::kIdNumber, row.Text(2)));
   p.name = row.Text(3);
   p.sex = row.Text(4);
   p.birth_date = row.Text(5);
-  p.phone = row.Text(6);
+  CORDON_ASSIGN_OR_RETURN(p.phone, s.Fields().Open(store::SealedField::kPhone, row.Text(6)));
   p.address = row.Text(7);
   p.household_id = row.Int(8);
   p.region_code = row.Text(9);
@@ -55,7 +59,7 @@ Result<std::optional<Person>> FindInScope(store::Session& s, std::int64_t id,
   std::optional<Person> out;
   CORDON_RETURN_IF_ERROR(s.Query(std::string(kSelect) + "WHERE p.id = ? AND " + std::string(kScope),
                                  {id, scope.lo, scope.hi}, [&](const store::Row& row) {
-                                   out = ReadPerson(row);
+                                   CORDON_ASSIGN_OR_RETURN(out, ReadPerson(s, row));
                                    return Status::Ok();
                                  }));
   return out;
@@ -77,12 +81,13 @@ Result<std::vector<Person>> Search(store::Session& s, QueryKind kind, const std:
     case QueryKind::kAll:
       break;
     case QueryKind::kIdNumber:
-      sql += " AND p.id_number = ?";
-      params.emplace_back(value);
+      // Exact search by the blind index: the database holds no ID number to compare.
+      sql += " AND p.id_number_index = ?";
+      params.emplace_back(s.Fields().Index(store::SealedField::kIdNumber, value));
       break;
     case QueryKind::kPhone:
-      sql += " AND p.phone = ?";
-      params.emplace_back(value);
+      sql += " AND p.phone_index = ?";
+      params.emplace_back(s.Fields().Index(store::SealedField::kPhone, value));
       break;
     case QueryKind::kName:
       // A name is matched by prefix, so 张 finds 张三 and 张三丰 (index people_name).
@@ -99,33 +104,42 @@ Result<std::vector<Person>> Search(store::Session& s, QueryKind kind, const std:
   params.emplace_back(static_cast<std::int64_t>(page.limit));
   std::vector<Person> out;
   CORDON_RETURN_IF_ERROR(s.Query(sql, params, [&](const store::Row& row) {
-    out.push_back(ReadPerson(row));
+    CORDON_ASSIGN_OR_RETURN(Person p, ReadPerson(s, row));
+    out.push_back(std::move(p));
     return Status::Ok();
   }));
   return out;
 }
 
 Result<std::int64_t> Insert(store::Session& s, const Person& p, std::int64_t now) {
+  const store::SealedIdentifier id = store::SealIdNumber(s, p.id_number);
+  const store::SealedIdentifier phone = store::SealPhone(s, p.phone);
   CORDON_RETURN_IF_ERROR(
-      s.Exec("INSERT INTO people (id_type, id_number, name, sex, birth_date, phone, address, "
+      s.Exec("INSERT INTO people (id_type, id_number_sealed, id_number_index, id_number_masked, "
+             "name, sex, birth_date, phone_sealed, phone_index, phone_masked, address, "
              "household_id, region_code, region_path, version, created_at, updated_at) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-             {p.id_type, p.id_number, p.name, p.sex, p.birth_date, p.phone, p.address,
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+             {p.id_type, id.sealed, id.index, id.masked, p.name, p.sex, p.birth_date, phone.sealed,
+              phone.index, phone.masked, p.address,
               p.household_id == 0 ? store::Value{} : store::Value{p.household_id},
               p.region_code.empty() ? store::Value{} : store::Value{p.region_code},
               p.region_path.empty() ? store::Value{} : store::Value{p.region_path}, now, now})
           .status());
-  return s.QueryInt("SELECT id FROM people WHERE id_type = ? AND id_number = ?",
-                    {p.id_type, p.id_number});
+  return s.QueryInt("SELECT id FROM people WHERE id_type = ? AND id_number_index = ?",
+                    {p.id_type, id.index});
 }
 
 Result<bool> Update(store::Session& s, const Person& p, std::int64_t now) {
+  const store::SealedIdentifier id = store::SealIdNumber(s, p.id_number);
+  const store::SealedIdentifier phone = store::SealPhone(s, p.phone);
   CORDON_ASSIGN_OR_RETURN(
       std::int64_t changed,
-      s.Exec("UPDATE people SET id_type = ?, id_number = ?, name = ?, sex = ?, birth_date = ?, "
-             "phone = ?, address = ?, household_id = ?, region_code = ?, region_path = ?, "
-             "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-             {p.id_type, p.id_number, p.name, p.sex, p.birth_date, p.phone, p.address,
+      s.Exec("UPDATE people SET id_type = ?, id_number_sealed = ?, id_number_index = ?, "
+             "id_number_masked = ?, name = ?, sex = ?, birth_date = ?, phone_sealed = ?, "
+             "phone_index = ?, phone_masked = ?, address = ?, household_id = ?, region_code = ?, "
+             "region_path = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+             {p.id_type, id.sealed, id.index, id.masked, p.name, p.sex, p.birth_date, phone.sealed,
+              phone.index, phone.masked, p.address,
               p.household_id == 0 ? store::Value{} : store::Value{p.household_id},
               p.region_code.empty() ? store::Value{} : store::Value{p.region_code},
               p.region_path.empty() ? store::Value{} : store::Value{p.region_path}, now, p.id,
@@ -146,11 +160,13 @@ Result<bool> HouseholdInScope(store::Session& s, std::int64_t household_id,
 Result<std::int64_t> FindByDocument(store::Session& s, const std::string& id_type,
                                     const std::string& id_number) {
   std::int64_t id = 0;
-  CORDON_RETURN_IF_ERROR(s.Query("SELECT id FROM people WHERE id_type = ? AND id_number = ?",
-                                 {id_type, id_number}, [&](const store::Row& row) {
-                                   id = row.Int(0);
-                                   return Status::Ok();
-                                 }));
+  CORDON_RETURN_IF_ERROR(
+      s.Query("SELECT id FROM people WHERE id_type = ? AND id_number_index = ?",
+              {id_type, s.Fields().Index(store::SealedField::kIdNumber, id_number)},
+              [&](const store::Row& row) {
+                id = row.Int(0);
+                return Status::Ok();
+              }));
   return id;
 }
 

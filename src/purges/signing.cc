@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "auth/password.h"
+#include "base/secret_file.h"
 
 namespace cordon::purges {
 namespace {
@@ -36,48 +37,6 @@ std::optional<std::string> FromBase64(std::string_view text, std::size_t expecte
   return out;
 }
 
-Status WriteNewKey(const std::string& path, const std::string& content) {
-  const std::string part = path + ".part";
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
-    std::filesystem::create_directories(parent, ec);
-    if (ec) {
-      return Unavailable("cannot create " + parent.string() + ": " + ec.message());
-    }
-    std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
-  }
-  std::filesystem::remove(part);
-  const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Unavailable("cannot create " + part + ": " + std::strerror(errno));
-  }
-  const bool written =
-      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-      ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!written) {
-    std::filesystem::remove(part);
-    return Unavailable("cannot write " + part + ": " + std::strerror(saved));
-  }
-  if (std::rename(part.c_str(), path.c_str()) != 0) {
-    std::filesystem::remove(part);
-    return Unavailable("cannot rename " + part + ": " + std::strerror(errno));
-  }
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0 || ::fsync(dfd) != 0) {
-    const int err = errno;
-    if (dfd >= 0) {
-      ::close(dfd);
-    }
-    return Unavailable("cannot sync the directory of " + path + ": " + std::strerror(err));
-  }
-  ::close(dfd);
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path) {
@@ -91,7 +50,7 @@ Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path) {
     }
     std::vector<unsigned char> seed(crypto_sign_SEEDBYTES);
     randombytes_buf(seed.data(), seed.size());
-    CORDON_RETURN_IF_ERROR(WriteNewKey(path, ToBase64(seed.data(), seed.size()) + "\n"));
+    CORDON_RETURN_IF_ERROR(base::WriteSecretFile(path, ToBase64(seed.data(), seed.size()) + "\n"));
     sodium_memzero(seed.data(), seed.size());
     if (::stat(path.c_str(), &st) != 0) {
       return Unavailable("cannot read " + path + ": " + std::strerror(errno));

@@ -92,6 +92,7 @@ Result<std::vector<Table>> ReferenceSchema() {
   Status status = [&]() -> Status {
     CORDON_ASSIGN_OR_RETURN(auto db,
                             Open("sqlite:" + dir + "/schema.db", OpenOptions{.readers = 1}));
+    db->SetFieldCipher(FieldCipher::Ephemeral());  // seals nothing: the schema is all we want
     CORDON_RETURN_IF_ERROR(Migrate(*db));
     return db->Read([&](Session& s) {
       CORDON_RETURN_IF_ERROR(
@@ -326,6 +327,11 @@ Status ContinueIdentity(Session& session, std::string_view dialect, const std::s
 Result<CopyReport> CopyDatabase(Database& from, Database& to,
                                 const std::function<void(const std::string&)>& progress) {
   CORDON_ASSIGN_OR_RETURN(std::vector<Table> tables, ReferenceSchema());
+  // Sealed values travel as they are, with the source's field_key_state: the target is read with
+  // the source's key file. Migrating the empty target seals nothing.
+  if (to.field_cipher() == nullptr) {
+    to.SetFieldCipher(FieldCipher::Ephemeral());
+  }
   CORDON_RETURN_IF_ERROR(Migrate(to));
   CopyReport report;
   Status status = from.Read([&](Session& source) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "store/field_cipher.h"
 
 namespace cordon::store {
 
@@ -44,6 +45,15 @@ class Session {
 
   // Convenience: the first column of the first row, or NotFound.
   Result<std::int64_t> QueryInt(std::string_view sql, const Params& params);
+
+  // The cipher of the identifier columns (store/field_cipher.h), the one its database was given.
+  // A database with none refuses to seal or open: fail closed, never store an identifier bare.
+  const FieldCipher& Fields() const;
+  // Set by the backend before it hands the session out.
+  void UseFields(const FieldCipher* cipher) { fields_ = cipher; }
+
+ private:
+  const FieldCipher* fields_ = nullptr;
 };
 
 class Database {
@@ -72,6 +82,14 @@ class Database {
   virtual Status Scrub(const std::vector<std::string>& tables) = 0;
   // "sqlite" or "postgresql": for messages and the migration dialect only.
   virtual std::string_view Dialect() const = 0;
+
+  // The cipher its sessions seal and open identifiers with (store/field_keys.h loads it). Set
+  // once at open, before any session runs; a key rotation replaces it while nothing else runs.
+  void SetFieldCipher(std::shared_ptr<const FieldCipher> cipher) { cipher_ = std::move(cipher); }
+  const std::shared_ptr<const FieldCipher>& field_cipher() const { return cipher_; }
+
+ private:
+  std::shared_ptr<const FieldCipher> cipher_;
 };
 
 struct OpenOptions {
@@ -85,6 +103,8 @@ Result<std::unique_ptr<Database>> Open(const std::string& url, const OpenOptions
 // Applies the numbered migrations not yet recorded in schema_migrations, each in its own
 // transaction. Errors: kFailedPrecondition when the database is newer than this program.
 Status Migrate(Database& db);
+// The same up to migration `last` only: for tests of a migration on an older schema.
+Status MigrateTo(Database& db, int last);
 
 // The newest migration number this program knows.
 int LatestMigration();

@@ -1,3 +1,4 @@
+#include "base/check.h"
 #include "store/database.h"
 
 namespace cordon::store {
@@ -14,6 +15,13 @@ Result<std::int64_t> Session::QueryInt(std::string_view sql, const Params& param
     return NotFound("no row");
   }
   return value;
+}
+
+const FieldCipher& Session::Fields() const {
+  // Every way of opening a database sets a cipher (store/field_keys.h, or Ephemeral in tests); a
+  // session without one is a programming error, and storing an identifier bare is not an option.
+  CORDON_CHECK(fields_ != nullptr);
+  return *fields_;
 }
 
 }  // namespace cordon::store

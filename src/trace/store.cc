@@ -1,10 +1,12 @@
 #include "trace/store.h"
 
+#include "store/field_keys.h"
+
 namespace cordon::trace {
 namespace {
 
 constexpr std::string_view kPersonColumns =
-    "p.id, p.id_number, p.name, COALESCE(p.region_code, ''), COALESCE(r.name, ''), "
+    "p.id, p.id_number_masked, p.name, COALESCE(p.region_code, ''), COALESCE(r.name, ''), "
     "COALESCE(p.region_path, ''), COALESCE(p.household_id, 0) FROM people p "
     "LEFT JOIN regions r ON r.code = p.region_code ";
 
@@ -108,9 +110,13 @@ Status SaveVenue(store::Session& s, const VenueInfo& v) {
 }
 
 Status LoadPersonNumbers(store::Session& s, std::map<std::string, std::uint32_t>* out) {
-  return s.Query("SELECT id_number, id FROM people WHERE id_type = 'resident_id'", {},
+  // The directory is in memory only: each number is opened here and never written back.
+  const store::FieldCipher& fields = s.Fields();
+  return s.Query("SELECT id_number_sealed, id FROM people WHERE id_type = 'resident_id'", {},
                  [&](const store::Row& row) {
-                   (*out)[row.Text(0)] = static_cast<std::uint32_t>(row.Int(1));
+                   CORDON_ASSIGN_OR_RETURN(std::string number,
+                                           fields.Open(store::SealedField::kIdNumber, row.Text(0)));
+                   (*out)[std::move(number)] = static_cast<std::uint32_t>(row.Int(1));
                    return Status::Ok();
                  });
 }
@@ -118,21 +124,24 @@ Status LoadPersonNumbers(store::Session& s, std::map<std::string, std::uint32_t>
 Result<std::optional<std::uint32_t>> FindPersonNumber(store::Session& s,
                                                       const std::string& id_number) {
   std::optional<std::uint32_t> out;
-  CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT id FROM people WHERE id_type = 'resident_id' AND id_number = ?", {id_number},
-              [&](const store::Row& row) {
-                out = static_cast<std::uint32_t>(row.Int(0));
-                return Status::Ok();
-              }));
+  CORDON_RETURN_IF_ERROR(s.Query(
+      "SELECT id FROM people WHERE id_type = 'resident_id' AND id_number_index = ?",
+      {s.Fields().Index(store::SealedField::kIdNumber, id_number)}, [&](const store::Row& row) {
+        out = static_cast<std::uint32_t>(row.Int(0));
+        return Status::Ok();
+      }));
   return out;
 }
 
 Result<std::uint32_t> CreateUnverifiedPerson(store::Session& s, const base::ResidentId& id,
                                              std::int64_t now) {
+  const store::SealedIdentifier sealed = store::SealIdNumber(s, id.number);
   CORDON_RETURN_IF_ERROR(
-      s.Exec("INSERT INTO people (id_type, id_number, name, sex, birth_date, unverified, "
-             "created_at, updated_at) VALUES ('resident_id', ?, '', ?, ?, 1, ?, ?)",
-             {id.number, std::string(1, id.sex), id.birth_date, now, now})
+      s.Exec("INSERT INTO people (id_type, id_number_sealed, id_number_index, id_number_masked, "
+             "name, sex, birth_date, unverified, created_at, updated_at) "
+             "VALUES ('resident_id', ?, ?, ?, '', ?, ?, 1, ?, ?)",
+             {sealed.sealed, sealed.index, sealed.masked, std::string(1, id.sex), id.birth_date,
+              now, now})
           .status());
   CORDON_ASSIGN_OR_RETURN(auto found, FindPersonNumber(s, id.number));
   if (!found) {
@@ -175,13 +184,14 @@ Result<std::optional<PersonBrief>> PersonById(store::Session& s, std::int64_t id
 
 Result<std::optional<PersonBrief>> PersonByIdNumber(store::Session& s, const std::string& number) {
   std::optional<PersonBrief> out;
-  CORDON_RETURN_IF_ERROR(
-      s.Query("SELECT " + std::string(kPersonColumns) +
-                  "WHERE p.id_number = ? ORDER BY p.id_type = 'resident_id' DESC, p.id LIMIT 1",
-              {number}, [&](const store::Row& row) {
-                out = ReadPerson(row);
-                return Status::Ok();
-              }));
+  CORDON_RETURN_IF_ERROR(s.Query(
+      "SELECT " + std::string(kPersonColumns) +
+          "WHERE p.id_number_index = ? ORDER BY p.id_type = 'resident_id' DESC, p.id "
+          "LIMIT 1",
+      {s.Fields().Index(store::SealedField::kIdNumber, number)}, [&](const store::Row& row) {
+        out = ReadPerson(row);
+        return Status::Ok();
+      }));
   return out;
 }
 

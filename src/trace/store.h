@@ -25,7 +25,7 @@ struct VenueInfo {
 
 struct PersonBrief {
   std::int64_t id = 0;
-  std::string id_number;
+  std::string id_number;  // masked (people.id_number_masked): lists never open the sealed one
   std::string name;
   std::string region_code;
   std::string region_name;

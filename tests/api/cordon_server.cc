@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -85,6 +86,10 @@ CordonServer::CordonServer(SecondNode /*unused*/, const CordonServer& first)
     : db_url_(first.db_url_), owns_db_(false), totp_(first.totp_) {
   char tmpl[] = "/tmp/cordon-api-XXXXXX";
   dir_ = ::mkdtemp(tmpl);
+  // Nodes on one database share its field keys (docs/operations.md).
+  std::filesystem::copy_file(first.dir_ + "/field-keys", dir_ + "/field-keys");
+  std::filesystem::permissions(dir_ + "/field-keys", std::filesystem::perms::owner_read |
+                                                         std::filesystem::perms::owner_write);
   StartServing("");
 }
 
@@ -297,6 +302,27 @@ void CordonServer::AddUser(const std::string& username, const std::string& role,
 }
 
 httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+int Occurrences(const std::string& path, const std::string& needle) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int n = 0;
+  for (auto at = bytes.find(needle); at != std::string::npos; at = bytes.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+std::string Revealed(const CordonServer& server, const std::string& token, std::int64_t person_id,
+                     const std::string& field) {
+  const nlohmann::json body = {{"fields", {field}}, {"reason", "测试核对证件号码"}};
+  auto r = server.Client().Post("/api/v1/people/" + std::to_string(person_id) + "/reveal",
+                                Bearer(token), body.dump(), "application/json");
+  if (!r || r->status != 200) {
+    return "";
+  }
+  return nlohmann::json::parse(r->body).value(field, "");
+}
 
 nlohmann::json Json(const httplib::Result& result) {
   if (!result) {

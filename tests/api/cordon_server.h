@@ -94,8 +94,14 @@ class CordonServer {
 };
 
 httplib::Headers Bearer(const std::string& token);
+// A person's whole ID number or phone, by the audited reveal of a user who may (the database
+// holds them only sealed: security.md B3). Empty when refused.
+std::string Revealed(const CordonServer& server, const std::string& token, std::int64_t person_id,
+                     const std::string& field);
 // Runs a shell command; returns what it printed on stdout (and stderr, with 2>&1).
 std::string Shell(const std::string& command, int* status);
+// How many times `needle` occurs in the bytes of the file at `path` (0 for a missing file).
+int Occurrences(const std::string& path, const std::string& needle);
 // `s` as one shell word.
 std::string ShellQuote(const std::string& s);
 nlohmann::json Json(const httplib::Result& result);

@@ -87,8 +87,12 @@ rows, batch, seed = (int(a) for a in sys.argv[3:6])
 rng = random.Random(seed)
 con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 county = con.execute("SELECT code FROM regions WHERE level = 2 ORDER BY code LIMIT 1").fetchone()[0]
-taken_ids = {r[0] for r in con.execute("SELECT id_number FROM people")}
-taken_phones = {r[0] for r in con.execute("SELECT phone FROM people")}
+# The database holds ID numbers and phones sealed (security.md B3). A resident ID is its masked
+# form's ends around the birth date, so the numbers on file are known; of phones, the masked
+# forms, which new phones avoid.
+taken_ids = {m[:6] + b.replace("-", "") + m[14:] for m, b in con.execute(
+    "SELECT id_number_masked, birth_date FROM people WHERE id_type = 'resident_id'")}
+taken_phones = {r[0] for r in con.execute("SELECT phone_masked FROM people")}
 buildings = sorted({a[:a.index("栋") + 1] for (a,) in con.execute("SELECT address FROM households")
                     if "栋" in a})
 con.close()
@@ -108,16 +112,22 @@ origins = ["上海市浦东新区", "广州市白云区", "北京市朝阳区", 
 segments = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
             "155", "157", "158", "159", "166", "176", "177", "180", "181", "183", "185", "186",
             "187", "188", "189", "191", "193", "195"]
-ids, phones, out = set(), set(), []
+def masked(id_number, phone):
+    return (id_number[:6] + "*" * 8 + id_number[14:], phone[:3] + "****" + phone[7:])
+
+ids, phones, keys, out = set(), set(), set(), []
 while len(out) < rows:
     born = datetime.date.fromordinal(rng.randint(first, last))
     first17 = f"{county}{born:%Y%m%d}{rng.randint(0, 999):03d}"
     id_number = first17 + check_character(first17)
     phone = rng.choice(segments) + f"{rng.randint(0, 99999999):08d}"
-    if id_number in ids or id_number in taken_ids or phone in phones or phone in taken_phones:
+    key = masked(id_number, phone)
+    if (id_number in ids or id_number in taken_ids or phone in phones or key[1] in taken_phones
+            or key in keys):
         continue
     ids.add(id_number)
     phones.add(phone)
+    keys.add(key)
     name = rng.choice(surnames) + "".join(rng.choice(given) for _ in range(rng.randint(1, 2)))
     unit, floor, door = rng.randint(1, 3), rng.randint(1, 18), rng.randint(1, 4)
     address = f"{rng.choice(buildings)}{unit}单元{floor}{door:02d}室"
@@ -152,7 +162,9 @@ files = sorted(os.path.basename(p) for p in glob.glob(os.path.join(list_dir, "ba
 ids_of = {}
 for name in files:
     with open(os.path.join(list_dir, name), encoding="utf-8", newline="") as f:
-        ids_of[name] = [r[1] for r in list(csv.reader(f))[1:]]
+        # Each person by their masked ID number and phone, all the database shows (security.md B3).
+        ids_of[name] = [(r[1][:6] + "*" * 8 + r[1][14:], r[2][:3] + "****" + r[2][7:])
+                        for r in list(csv.reader(f))[1:]]
 with open(base_file) as f:
     base = {k: int(v) for k, v in (line.split() for line in f)}
 
@@ -188,9 +200,9 @@ committed = set(names)
 want = {i for name in names for i in ids_of[name]}
 listed = {i for name in files for i in ids_of[name]}
 on_file = {}
-for (id_number,) in con.execute("SELECT id_number FROM people"):
-    if id_number in listed:
-        on_file[id_number] = on_file.get(id_number, 0) + 1
+for key in con.execute("SELECT id_number_masked, phone_masked FROM people"):
+    if key in listed:
+        on_file[key] = on_file.get(key, 0) + 1
 stray = listed & on_file.keys() - want
 missing = want - on_file.keys()
 twice = [i for i, c in on_file.items() if c > 1]

@@ -258,6 +258,7 @@ class PgDatabase final : public Database {
     // One snapshot for the whole read, as SQLite's read transaction gives.
     Status status = conn->Command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (status.ok()) {
+      conn->UseFields(field_cipher().get());
       status = fn(*conn);
       Status ended = conn->Command(status.ok() ? "COMMIT" : "ROLLBACK");
       if (status.ok()) {
@@ -310,6 +311,7 @@ class PgDatabase final : public Database {
       status = writer_->Command("SET LOCAL synchronous_commit = off");
     }
     if (status.ok()) {
+      writer_->UseFields(field_cipher().get());
       status = fn(*writer_);
     }
     if (!status.ok()) {

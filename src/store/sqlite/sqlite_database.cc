@@ -236,6 +236,7 @@ class SqliteDatabase final : public Database {
     // Exec, not ExecScript: BEGIN and COMMIT stay prepared in the connection's cache.
     Status status = conn->Exec("BEGIN", {}).status();
     if (status.ok()) {
+      conn->UseFields(field_cipher().get());
       status = fn(*conn);
       conn->Exec("COMMIT", {}).status().IgnoreError();  // read-only: nothing to lose
     }
@@ -266,6 +267,7 @@ class SqliteDatabase final : public Database {
 
   Status WriteLocked(const std::function<Status(Session&)>& fn) {
     CORDON_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE", {}).status());
+    writer_->UseFields(field_cipher().get());
     Status status = fn(*writer_);
     if (!status.ok()) {
       writer_->Exec("ROLLBACK", {}).status().IgnoreError();

@@ -44,11 +44,13 @@ class CaseServiceTest : public ::testing::TestWithParam<std::string> {
       ASSERT_EQ(Psql("CREATE DATABASE " + pg_name_), 0);
       auto db = store::Open(pg_base_.substr(0, pg_base_.rfind('/') + 1) + pg_name_);
       ASSERT_TRUE(db.has_value()) << db.error().message();
+      (*db)->SetFieldCipher(testdb::Fields());
       db_ = std::move(*db);
     } else {
       ASSERT_TRUE(dir_.Created());
       auto db = store::Open("sqlite:" + dir_.File("cordon.db"));
       ASSERT_TRUE(db.has_value()) << db.error().message();
+      (*db)->SetFieldCipher(testdb::Fields());
       db_ = std::move(*db);
     }
     ASSERT_TRUE(store::Migrate(*db_).ok());
@@ -66,11 +68,14 @@ class CaseServiceTest : public ::testing::TestWithParam<std::string> {
         {4, "440106199004040044", "赵六", testdb::kG2, testdb::kG2Path},
     };
     for (const auto& p : people) {
-      ASSERT_TRUE(Exec("INSERT INTO people (id, id_type, id_number, name, sex, birth_date, "
-                       "region_code, region_path, created_at, updated_at) VALUES (?, "
-                       "'resident_id', ?, ?, 'M', '1990-01-01', ?, ?, 0, 0)",
-                       {std::int64_t{p.id}, std::string(p.number), std::string(p.name),
-                        std::string(p.grid), std::string(p.path)})
+      ASSERT_TRUE(Exec(std::string("INSERT INTO people (id, id_type, ") +
+                           testdb::kIdentifierColumns +
+                           ", name, sex, birth_date, region_code, region_path, created_at, "
+                           "updated_at) VALUES (?, 'resident_id', " +
+                           testdb::kIdentifierValues + ", ?, 'M', '1990-01-01', ?, ?, 0, 0)",
+                       testdb::WithIdentifiers(
+                           {std::int64_t{p.id}}, p.number, "",
+                           {std::string(p.name), std::string(p.grid), std::string(p.path)}))
                       .ok());
     }
     audit_ = std::make_unique<auth::AuditLog>(*db_, clock_);

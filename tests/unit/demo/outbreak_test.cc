@@ -35,7 +35,8 @@ class OutbreakTest : public testdb::DatabaseTest {
 
 TEST_F(OutbreakTest, AClusterOfThreeGenerationsWithSomeLegsLate) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM cases"), 0);  // a small city starts without
-  ASSERT_TRUE(LoadOutbreak(*db_, city_, kNow, [](const std::string&) {}).ok());
+  const Status loaded = LoadOutbreak(*db_, city_, kNow, [](const std::string&) {});
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
   auto cases = OutbreakCases(*db_);
   ASSERT_TRUE(cases.has_value()) << cases.error().message();
   ASSERT_GE(cases->size(), 8u);
@@ -95,6 +96,7 @@ TEST_F(OutbreakTest, TheSameCityGivesTheSameOutbreak) {
   testdb::TempDir dir;
   auto other = store::Open("sqlite:" + dir.File("other.db"));
   ASSERT_TRUE(other.has_value());
+  (*other)->SetFieldCipher(testdb::Fields());
   ASSERT_TRUE(store::Migrate(**other).ok());
   ASSERT_TRUE(LoadCity(**other, city_, kNow, [](const std::string&) {}).ok());
   ASSERT_TRUE(LoadOutbreak(**other, city_, kNow, [](const std::string&) {}).ok());

@@ -19,11 +19,13 @@ class FollowupServiceTest : public testdb::DatabaseTest {
       return;
     }
     ASSERT_TRUE(testdb::InsertRegionTree(*db_).ok());
-    ASSERT_TRUE(Exec("INSERT INTO people (id, id_type, id_number, name, sex, birth_date, "
-                     "region_code, region_path, created_at, updated_at) VALUES (1, "
-                     "'resident_id', '440106199001010011', '张三', 'M', '1990-01-01', ?, ?, 0, 0)",
-                     {testdb::kG1, testdb::kG1Path})
-                    .ok());
+    ASSERT_TRUE(
+        Exec(std::string("INSERT INTO people (id, id_type, ") + testdb::kIdentifierColumns +
+                 ", name, sex, birth_date, region_code, region_path, created_at, "
+                 "updated_at) VALUES (1, 'resident_id', " +
+                 testdb::kIdentifierValues + ", '张三', 'M', '1990-01-01', ?, ?, 0, 0)",
+             testdb::WithIdentifiers({}, "440106199001010011", "", {testdb::kG1, testdb::kG1Path}))
+            .ok());
     audit_ = std::make_unique<auth::AuditLog>(*db_, clock_);
     measures_ = std::make_unique<measures::MeasureService>(*db_, *audit_, clock_, offset_);
     followups_ = std::make_unique<FollowupService>(*db_, *audit_, clock_, offset_);

@@ -57,10 +57,12 @@ class PurgeTest : public testdb::DatabaseTest {
         Exec("INSERT INTO households (id, region_code, address) VALUES (1, ?, '1栋')", {g1}).ok());
     for (int i = 1; i <= 2; ++i) {
       ASSERT_TRUE(
-          Exec("INSERT INTO people (id, id_type, id_number, name, sex, birth_date, "
-               "household_id, region_code, region_path, created_at, updated_at) VALUES "
-               "(?, 'passport', ?, ?, 'M', '1980-01-01', 1, ?, ?, 0, 0)",
-               {std::int64_t{i}, "E" + std::to_string(i), "销毁" + std::to_string(i), g1, path})
+          Exec(std::string("INSERT INTO people (id, id_type, ") + testdb::kIdentifierColumns +
+                   ", name, sex, birth_date, household_id, region_code, region_path, created_at, "
+                   "updated_at) VALUES (?, 'passport', " +
+                   testdb::kIdentifierValues + ", ?, 'M', '1980-01-01', 1, ?, ?, 0, 0)",
+               testdb::WithIdentifiers({std::int64_t{i}}, "E" + std::to_string(i), "",
+                                       {"销毁" + std::to_string(i), g1, path}))
               .ok());
     }
     ASSERT_TRUE(Exec("INSERT INTO cases (person_id, classification, positive_at, lookback_from, "

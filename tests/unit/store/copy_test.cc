@@ -33,11 +33,14 @@ class CopyTest : public testdb::DatabaseTest {
                     .ok());
     for (int i = 1; i <= 3; ++i) {
       ASSERT_TRUE(
-          Exec("INSERT INTO people (id, id_type, id_number, name, sex, birth_date, "
-               "household_id, region_code, region_path, created_at, updated_at) "
-               "VALUES (?, 'resident_id', ?, ?, 'F', '1990-01-01', 5, ?, ?, 1, 2)",
-               {std::int64_t{i}, "11010519491231002" + std::to_string(i), "张" + std::to_string(i),
-                std::string(testdb::kG1), std::string(testdb::kG1Path)})
+          Exec(std::string("INSERT INTO people (id, id_type, ") + testdb::kIdentifierColumns +
+                   ", name, sex, birth_date, household_id, region_code, region_path, created_at, "
+                   "updated_at) VALUES (?, 'resident_id', " +
+                   testdb::kIdentifierValues + ", ?, 'F', '1990-01-01', 5, ?, ?, 1, 2)",
+               testdb::WithIdentifiers({std::int64_t{i}}, "11010519491231002" + std::to_string(i),
+                                       "",
+                                       {"张" + std::to_string(i), std::string(testdb::kG1),
+                                        std::string(testdb::kG1Path)}))
               .ok());
     }
     ASSERT_TRUE(Exec("UPDATE people SET merged_into = 3 WHERE id = 1").ok());
@@ -50,6 +53,9 @@ class CopyTest : public testdb::DatabaseTest {
   std::unique_ptr<Database> OpenSqlite(const std::string& name) {
     auto db = Open("sqlite:" + dir_.File(name), OpenOptions{.readers = 2});
     EXPECT_TRUE(db.has_value()) << db.error().message();
+    if (db.has_value()) {
+      (*db)->SetFieldCipher(testdb::Fields());
+    }
     return db.has_value() ? std::move(*db) : nullptr;
   }
 
@@ -169,6 +175,7 @@ class CopyPostgresTest : public CopyTest {
     ASSERT_EQ(Psql("CREATE DATABASE " + name_), 0);
     auto pg = Open(base_.substr(0, base_.rfind('/') + 1) + name_, OpenOptions{.readers = 2});
     ASSERT_TRUE(pg.has_value()) << pg.error().message();
+    (*pg)->SetFieldCipher(testdb::Fields());
     pg_ = std::move(*pg);
   }
   void TearDown() override {

@@ -82,6 +82,7 @@ class IoErrorTest : public ::testing::TestWithParam<Sweep> {
     vfs_ = std::make_unique<CrashVfs>();
     auto db = Open("sqlite:" + path_, OpenOptions{.readers = 1});
     ASSERT_TRUE(db.has_value()) << db.error().message();
+    (*db)->SetFieldCipher(testdb::Fields());
     Status status = Migrate(**db);
     ASSERT_TRUE(status.ok()) << status.message();
     status = (*db)->Write([](Session& s) {
@@ -112,6 +113,7 @@ TEST_P(IoErrorTest, BothRowsOrNeitherAndTheDatabaseRecovers) {
     // from the files as a request after a restart would.
     auto db = Open("sqlite:" + path_, OpenOptions{.readers = 1});
     ASSERT_TRUE(db.has_value()) << db.error().message();
+    (*db)->SetFieldCipher(testdb::Fields());
     auth::AuditLog audit(**db, clock);
     const std::int64_t id = n;
 
@@ -155,6 +157,7 @@ TEST_P(IoErrorTest, BothRowsOrNeitherAndTheDatabaseRecovers) {
   // file and the audit chain are whole.
   auto db = Open("sqlite:" + path_, OpenOptions{.readers = 1});
   ASSERT_TRUE(db.has_value()) << db.error().message();
+  (*db)->SetFieldCipher(testdb::Fields());
   for (const Outcome& o : outcomes) {
     const Counts counts = CountRows(**db, o.id);
     EXPECT_EQ(counts.items, o.committed ? 1 : 0) << "item " << o.id;

@@ -15,6 +15,7 @@
 #include "store/database.h"
 #include "store/postgres/pg_database.h"
 #include "store/postgres/pg_durability.h"
+#include "test_database.h"
 
 namespace cordon::store {
 namespace {
@@ -94,6 +95,7 @@ class PostgresTest : public ::testing::Test {
     url_ = base_.substr(0, base_.rfind('/') + 1) + name_;
     auto db = Open(url_, OpenOptions{.readers = 4});
     ASSERT_TRUE(db.has_value()) << db.error().message();
+    (*db)->SetFieldCipher(testdb::Fields());
     db_ = std::move(*db);
     ASSERT_TRUE(db_->Write([](Session& s) {
                      return s.ExecScript(
@@ -193,6 +195,7 @@ TEST_F(PostgresTest, WritersOnTwoNodesAreSerialised) {
                   .ok());
   auto other = Open(url_, OpenOptions{.readers = 2});
   ASSERT_TRUE(other.has_value()) << other.error().message();
+  (*other)->SetFieldCipher(testdb::Fields());
   constexpr int kEach = 100;
   std::atomic<int> failures = 0;
   auto bump = [&](Database& db) {
@@ -228,6 +231,7 @@ TEST_F(PostgresTest, AReadSeesOneSnapshot) {
                    // A write committed meanwhile by another node is not seen in this read.
                    auto other = Open(url_, OpenOptions{.readers = 1});
                    CORDON_RETURN_IF_ERROR(other.status());
+                   (*other)->SetFieldCipher(testdb::Fields());
                    CORDON_RETURN_IF_ERROR((*other)->WriteFlushedSoon([](Session& w) {
                      return w.Exec("UPDATE counters SET n = 2 WHERE name = 's'", {}).status();
                    }));
@@ -246,6 +250,7 @@ TEST_F(PostgresTest, AReadSeesOneSnapshot) {
 TEST_F(PostgresTest, TwoNodesMigratingTogetherApplyEachMigrationOnce) {
   auto second = Open(url_, OpenOptions{.readers = 1});
   ASSERT_TRUE(second.has_value()) << second.error().message();
+  (*second)->SetFieldCipher(testdb::Fields());
   Status first_status;
   Status second_status;
   std::thread a([&] { first_status = Migrate(*db_); });

@@ -140,6 +140,7 @@ WorkloadRun RunCordon(CrashVfs& vfs, const std::string& path, std::uint64_t seed
     vfs.CrashNow();
     return run;
   }
+  (*db)->SetFieldCipher(testdb::Fields());
   {
     base::FakeClock clock(testdb::StartTime());
     auth::AuditLog audit(**db, clock);
@@ -214,6 +215,7 @@ Found Inspect(const std::string& path, std::uint64_t seed, bool audited) {
     found.problem = "reopen: " + db.error().message();
     return found;
   }
+  (*db)->SetFieldCipher(testdb::Fields());
   Status status = (*db)->Read([&](Session& s) {
     CORDON_RETURN_IF_ERROR(s.Query("PRAGMA integrity_check", {}, [&](const Row& row) {
       found.integrity += row.Text(0);
@@ -287,6 +289,7 @@ class PowerLossTest : public ::testing::Test {
     // A migrated database with the workload's tables, closed: one file, checkpointed.
     auto db = Open("sqlite:" + template_, OpenOptions{.readers = 1});
     ASSERT_TRUE(db.has_value()) << db.error().message();
+    (*db)->SetFieldCipher(testdb::Fields());
     Status status = Migrate(**db);
     ASSERT_TRUE(status.ok()) << status.message();
     status = (*db)->Write([](Session& s) {

@@ -56,6 +56,10 @@ const std::map<std::string, Declared>& Files() {
       {"src/trace/store.cc",
        {Scope::kByPermission, "trajectories and contacts: Permission::kTrace, audited"}},
       {"src/demo/store.cc", {Scope::kSystem, "generates the synthetic city before serving"}},
+      {"src/store/field_keys.cc",
+       {Scope::kSystem,
+        "seals identifiers at a migration or a key rotation; opens one for a "
+        "caller that has already found the file in its jurisdiction"}},
       {"src/demo/outbreak.cc", {Scope::kSystem, "seeds the synthetic outbreak before serving"}},
       {"src/demo/checkins.cc", {Scope::kSystem, "seeds synthetic check-ins before serving"}},
   };

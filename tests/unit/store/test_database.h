@@ -14,12 +14,60 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
+#include "base/masking.h"
 #include "store/database.h"
 
 namespace cordon::testdb {
+
+// One field key for the whole test process, held in memory only (store/field_cipher.h): a test
+// that opens a database file again reads what it sealed before.
+inline std::shared_ptr<const store::FieldCipher> Fields() {
+  static const std::shared_ptr<const store::FieldCipher> cipher = store::FieldCipher::Ephemeral();
+  return cipher;
+}
+
+// The identifier columns of a person file as tests write them by hand: "id_number_sealed, ..."
+// with six `?`, and the values sealed with Fields() (store/field_keys.h).
+inline constexpr const char* kIdentifierColumns =
+    "id_number_sealed, id_number_index, id_number_masked, phone_sealed, phone_index, phone_masked";
+inline constexpr const char* kIdentifierValues = "?, ?, ?, ?, ?, ?";
+inline store::Params Identifiers(std::string_view id_number, std::string_view phone = "") {
+  const store::FieldCipher& c = *Fields();
+  auto masked = [](std::string_view v, bool id) {
+    return v.empty() ? std::string() : id ? base::MaskIdNumber(v) : base::MaskPhone(v);
+  };
+  return {c.Seal(store::SealedField::kIdNumber, id_number),
+          c.Index(store::SealedField::kIdNumber, id_number),
+          masked(id_number, true),
+          c.Seal(store::SealedField::kPhone, phone),
+          c.Index(store::SealedField::kPhone, phone),
+          masked(phone, false)};
+}
+// `before`, the six identifier values, then `after`: the parameters of such an INSERT.
+inline store::Params WithIdentifiers(store::Params before, std::string_view id_number,
+                                     std::string_view phone, const store::Params& after) {
+  store::Params ids = Identifiers(id_number, phone);
+  before.insert(before.end(), ids.begin(), ids.end());
+  before.insert(before.end(), after.begin(), after.end());
+  return before;
+}
+
+// How many times `needle` occurs in the bytes of the file at `path` (0 for a missing file): the
+// check that a value is, or is not, anywhere in a database, its WAL or a backup.
+inline int Occurrences(const std::string& path, const std::string& needle) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int n = 0;
+  for (auto at = bytes.find(needle); at != std::string::npos; at = bytes.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
 
 inline constexpr const char* kCity = "440100";
 inline constexpr const char* kDistrict = "440106";
@@ -103,6 +151,7 @@ class DatabaseTest : public ::testing::Test {
     path_ = dir_.File("cordon.db");
     auto db = store::Open("sqlite:" + path_, store::OpenOptions{.readers = 4});
     ASSERT_TRUE(db.has_value()) << db.error().message();
+    (*db)->SetFieldCipher(testdb::Fields());
     db_ = std::move(*db);
     Status migrated = store::Migrate(*db_);
     ASSERT_TRUE(migrated.ok()) << migrated.message();
