@@ -28,6 +28,7 @@
 #include "demo/store.h"
 #include "leads/rules.h"
 #include "purges/service.h"
+#include "retention/backups.h"
 #include "sim/city.h"
 #include "store/copy.h"
 #include "store/field_keys.h"
@@ -464,7 +465,7 @@ int TraceContacts(App& app, const std::string& id_number, const std::string& fro
 
 // cordon backup: an online backup of the embedded database into one file, checked; a
 // PostgreSQL installation is backed up with pg_dump (docs/operations.md).
-int Backup(const Config& config, const std::string& to) {
+int Backup(const Config& config, const std::string& to, int keep_days) {
   const std::string url =
       config.db_url.empty() ? "sqlite:" + config.data_dir + "/cordon.db" : config.db_url;
   auto db = cordon::store::Open(url, {.readers = 1});
@@ -478,6 +479,28 @@ int Backup(const Config& config, const std::string& to) {
   std::error_code ignored;
   std::cout << "backup " << to << ": integrity_check ok, "
             << std::filesystem::file_size(to, ignored) << " bytes" << std::endl;
+  // Backups follow retention (security.md F4): the older ones beside it hold records past their
+  // period, and go once this one is whole.
+  if (keep_days < 0) {
+    auto shortest = cordon::retention::ShortestPeriod(**db);
+    if (!shortest.has_value()) {
+      return Fail(shortest.error());
+    }
+    keep_days = *shortest;
+  }
+  if (keep_days == 0) {
+    return 0;
+  }
+  const std::string dir = std::filesystem::path(to).parent_path().string();
+  auto pruned = cordon::retention::PruneBackups(dir.empty() ? "." : dir, keep_days, to,
+                                                std::chrono::system_clock::now());
+  if (!pruned.has_value()) {
+    return Fail(pruned.error());
+  }
+  for (const auto& p : *pruned) {
+    std::cout << "deleted " << p.path << ": " << p.age_days << " days old, past the " << keep_days
+              << "-day retention period" << std::endl;
+  }
   return 0;
 }
 
@@ -724,6 +747,10 @@ int Run(int argc, char** argv) {
   add_common(backup);
   std::string backup_to;
   backup->add_option("--to", backup_to, "the backup file to write")->required();
+  int keep_days = -1;
+  backup->add_option("--keep-days", keep_days,
+                     "delete Cordon backups beside it older than this (default: the shortest "
+                     "retention period; 0 keeps them all)");
 
   auto* copy = cli.add_subcommand(
       "copy", "copy a whole installation to another database, every table counted and checked");
@@ -871,7 +898,7 @@ int Run(int argc, char** argv) {
     return Copy(copy_from, copy_to);
   }
   if (*backup) {
-    return Backup(config, backup_to);
+    return Backup(config, backup_to, keep_days);
   }
   if (*routes) {
     config.checkins = true;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -191,6 +192,40 @@ TEST_F(BackupTest, AnOnlineBackupUnderWritesRestoresWholeAndItsAuditChainVerifie
               " 2>&1",
           &status);
   }
+}
+
+// F4: a backup leaves no older Cordon backup beside it past the shortest retention period
+// (30 days by default); other files there are not touched, whatever their age.
+TEST_F(BackupTest, OldBackupsBesideANewOneArePrunedAndNothingElse) {
+  if (server_.backend() != "sqlite") {
+    GTEST_SKIP() << "PostgreSQL is backed up with pg_dump (docs/operations.md)";
+  }
+  std::string out;
+  const std::string old_backup = dir_ + "/cordon-old.db";
+  const std::string recent_backup = dir_ + "/cordon-recent.db";
+  ASSERT_EQ(server_.Run("backup --to " + ShellQuote(old_backup), "", &out), 0) << out;
+  ASSERT_EQ(server_.Run("backup --to " + ShellQuote(recent_backup), "", &out), 0) << out;
+  const std::string notes = dir_ + "/notes.db";
+  std::ofstream(notes) << "not a database\n";
+  const auto now = std::filesystem::file_time_type::clock::now();
+  std::filesystem::last_write_time(old_backup, now - std::chrono::hours(24 * 31));
+  std::filesystem::last_write_time(recent_backup, now - std::chrono::hours(24 * 29));
+  std::filesystem::last_write_time(notes, now - std::chrono::hours(24 * 400));
+
+  // --keep-days 0 keeps everything.
+  ASSERT_EQ(server_.Run("backup --keep-days 0 --to " + ShellQuote(dir_ + "/cordon-a.db"), "", &out),
+            0)
+      << out;
+  EXPECT_TRUE(std::filesystem::exists(old_backup));
+  ASSERT_EQ(server_.Run("backup --to " + ShellQuote(dir_ + "/cordon-b.db"), "", &out), 0) << out;
+  EXPECT_FALSE(std::filesystem::exists(old_backup)) << out;
+  EXPECT_NE(out.find("deleted " + old_backup + ": 31 days old, past the 30-day retention period"),
+            std::string::npos)
+      << out;
+  EXPECT_TRUE(std::filesystem::exists(recent_backup));
+  EXPECT_TRUE(std::filesystem::exists(notes)) << "only Cordon backups are deleted";
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/cordon-a.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/cordon-b.db"));
 }
 
 }  // namespace
