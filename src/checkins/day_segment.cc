@@ -57,15 +57,25 @@ Status DaySegment::Write(const std::string& path, Day day, std::uint64_t log_gen
   header.header_hash = HeaderHash(header);
 
   const std::string temp = path + ".part";
-  CORDON_ASSIGN_OR_RETURN(File file, File::Create(temp));
-  CORDON_RETURN_IF_ERROR(file.WriteAll(&header, sizeof(header)));
-  for (const std::uint32_t* p : parts) {
-    CORDON_RETURN_IF_ERROR(file.WriteAll(p, column_bytes));
-  }
-  CORDON_RETURN_IF_ERROR(file.Sync());
-  file.Close();
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    return Internal("cannot rename " + temp + ": " + std::strerror(errno));
+  Status written = [&]() -> Status {
+    CORDON_ASSIGN_OR_RETURN(File file, File::Create(temp));
+    CORDON_RETURN_IF_ERROR(file.WriteAll(&header, sizeof(header)));
+    for (const std::uint32_t* p : parts) {
+      CORDON_RETURN_IF_ERROR(file.WriteAll(p, column_bytes));
+    }
+    CORDON_RETURN_IF_ERROR(file.Sync());
+    file.Close();
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+      return Internal("cannot rename " + temp + ": " + std::strerror(errno));
+    }
+    return Status::Ok();
+  }();
+  if (!written.ok()) {
+    // A write or sync that failed is not retried (security.md H6): the part file goes, and the
+    // rows stay in the open day's log until the next seal.
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    return written;
   }
   return SyncDirectory(std::filesystem::path(path).parent_path().string());
 }

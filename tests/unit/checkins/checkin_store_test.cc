@@ -8,6 +8,8 @@
 #include <fstream>
 #include <thread>
 
+#include "support/fail_fsync.h"
+
 namespace cordon::checkins {
 namespace {
 
@@ -102,6 +104,42 @@ TEST_F(CheckinStoreTest, AClosedDayIsSealedIntoASegmentAndStillAnswers) {
   std::size_t seen = 0;
   store->snapshot()->AtVenue(1, T(kNoon - 1800), T(kNoon + 1800), [&](const Checkin&) { ++seen; });
   EXPECT_EQ(seen, 2U);
+}
+
+// security.md H6: a segment whose sync fails is not sealed: no file under its name, the rows
+// still answer from the open day, and sealing goes through once the disk does.
+TEST_F(CheckinStoreTest, ASegmentWhoseSyncFailsIsNotSealedAndTheRowsStay) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->Append(std::vector<Checkin>{{1, T(kNoon), 1}, {1, T(kNoon + 60), 2}}).ok());
+  now_ = kNoon + kDay;
+  ASSERT_TRUE(store->Append(std::vector<Checkin>{{1, T(kNoon + kDay), 3}}).ok());
+  const Day yesterday = store->calendar().DayOf(kNoon);
+  const std::string segment = store->SegmentPath(yesterday);
+  {
+    testing::FailingFsync fault(fs::path(segment).filename().string());
+    EXPECT_FALSE(store->CloseDays().ok());
+    EXPECT_GE(fault.failed(), 1);
+  }
+  EXPECT_FALSE(fs::exists(segment));
+  for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
+    EXPECT_EQ(entry.path().filename().string().find(fs::path(segment).filename().string()),
+              std::string::npos)
+        << "a partial copy is left: " << entry.path();
+  }
+  std::size_t seen = 0;
+  store->snapshot()->AtVenue(1, T(kNoon - 1800), T(kNoon + 1800), [&](const Checkin&) { ++seen; });
+  EXPECT_EQ(seen, 2U);
+  ASSERT_TRUE(store->CloseDays().ok());
+  EXPECT_TRUE(fs::exists(segment));
+  EXPECT_EQ(store->Stats().sealed_rows, 2U);
+}
+
+// An append whose log cannot be synced is not acknowledged.
+TEST_F(CheckinStoreTest, AnAppendWhoseLogSyncFailsIsNotAcknowledged) {
+  auto store = OpenStore();
+  testing::FailingFsync fault(dir_.filename().string());
+  EXPECT_FALSE(store->Append(std::vector<Checkin>{{1, T(kNoon), 1}}).ok());
+  EXPECT_GE(fault.failed(), 1);
 }
 
 TEST_F(CheckinStoreTest, ALateCheckInForASealedDayIsMergedIntoItsSegment) {
