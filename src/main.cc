@@ -748,9 +748,11 @@ int Run(int argc, char** argv) {
   std::string backup_to;
   backup->add_option("--to", backup_to, "the backup file to write")->required();
   int keep_days = -1;
-  backup->add_option("--keep-days", keep_days,
-                     "delete Cordon backups beside it older than this (default: the shortest "
-                     "retention period; 0 keeps them all)");
+  backup
+      ->add_option("--keep-days", keep_days,
+                   "delete Cordon backups beside it older than this (default: the shortest "
+                   "retention period; 0 keeps them all)")
+      ->check(CLI::NonNegativeNumber);
 
   auto* copy = cli.add_subcommand(
       "copy", "copy a whole installation to another database, every table counted and checked");
